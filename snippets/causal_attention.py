@@ -1,0 +1,72 @@
+"""3.5 Causal attention: hiding later tokens, dropout on the weights, and the CausalAttention class."""
+
+# --8<-- [start:weights_from_v2]
+import torch
+
+from snippets.attention import CausalAttention, SelfAttention_v2, causal_mask
+from snippets.sentence import inputs
+
+d_in, d_out = 3, 2
+torch.manual_seed(789)
+sa_v2 = SelfAttention_v2(d_in, d_out)  # the same weights as at the end of section 3.4
+
+queries = sa_v2.W_query(inputs)
+keys = sa_v2.W_key(inputs)
+attn_scores = queries @ keys.T
+attn_weights = torch.softmax(attn_scores / keys.shape[-1] ** 0.5, dim=-1)
+print(attn_weights)
+# --8<-- [end:weights_from_v2]
+
+# --8<-- [start:tril_mask]
+num_tokens = attn_scores.shape[0]
+mask_simple = torch.tril(torch.ones(num_tokens, num_tokens))  # 1 = may look, 0 = hidden
+print(mask_simple)
+# --8<-- [end:tril_mask]
+
+# --8<-- [start:mask_after_softmax]
+masked_simple = attn_weights * mask_simple
+print(masked_simple)
+print("row sums:", masked_simple.sum(dim=-1))
+# --8<-- [end:mask_after_softmax]
+
+# --8<-- [start:renormalise]
+masked_simple_norm = masked_simple / masked_simple.sum(dim=-1, keepdim=True)
+print(masked_simple_norm)
+# --8<-- [end:renormalise]
+
+# --8<-- [start:mask_before_softmax]
+future = causal_mask(num_tokens)  # True above the diagonal
+masked_scores = attn_scores.masked_fill(future, -torch.inf)
+print(masked_scores)
+# --8<-- [end:mask_before_softmax]
+
+# --8<-- [start:causal_weights]
+causal_weights = torch.softmax(masked_scores / keys.shape[-1] ** 0.5, dim=-1)
+print(causal_weights)
+print("same as renormalising:", torch.allclose(causal_weights, masked_simple_norm))
+# --8<-- [end:causal_weights]
+
+# --8<-- [start:dropout_ones]
+torch.manual_seed(123)
+dropout = torch.nn.Dropout(0.5)  # drop half, scale the survivors by 1 / (1 - 0.5) = 2
+print(dropout(torch.ones(6, 6)))
+# --8<-- [end:dropout_ones]
+
+# --8<-- [start:dropout_weights]
+torch.manual_seed(123)
+print(dropout(causal_weights))
+# --8<-- [end:dropout_weights]
+
+# --8<-- [start:batch]
+batch = torch.stack((inputs, inputs), dim=0)  # two copies of the sentence
+print("batch.shape:", batch.shape)  # (batch, num_tokens, d_in)
+# --8<-- [end:batch]
+
+# --8<-- [start:causal_attention_run]
+torch.manual_seed(123)
+context_length = batch.shape[1]
+ca = CausalAttention(d_in, d_out, context_length, dropout=0.0)
+context_vecs = ca(batch)
+print(context_vecs)
+print("context_vecs.shape:", context_vecs.shape)
+# --8<-- [end:causal_attention_run]

@@ -1,0 +1,136 @@
+"""Run a walk-through module section by section and keep what each section printed.
+
+A module marks the code a page shows with ``# --8<-- [start:NAME]`` and ``# --8<-- [end:NAME]``.
+The site build, ``python -m snippets`` and the tests all go through :func:`run`, so the code on a
+page, the output under it and the values the tests check come from one execution.
+"""
+
+import builtins
+import contextlib
+import importlib.util
+import io
+import re
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# The walk-throughs in reading order, one per chapter page.
+WALKTHROUGHS = (
+    "simple_attention",
+    "trainable_attention",
+    "causal_attention",
+    "multihead_attention",
+)
+
+_MARKER = re.compile(r"^\s*# --8<-- \[(start|end):(\w+)\]\s*$")
+
+
+class SectionError(ValueError):
+    """A module's section markers are malformed, or a requested section does not exist."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of consecutive source lines, inside one named section or outside all of them."""
+
+    section: str | None
+    first_line: int  # 1-based line number in the module file
+    code: str
+
+
+@dataclass
+class Walkthrough:
+    """The result of running one module: each section's code and output, and its final globals."""
+
+    name: str
+    code: dict[str, str] = field(default_factory=dict)
+    output: dict[str, str] = field(default_factory=dict)
+    namespace: dict = field(default_factory=dict)
+
+    @property
+    def transcript(self) -> str:
+        """Everything the module printed, in order: what ``python -m snippets.NAME`` prints."""
+        return "".join(self.output.values())
+
+
+def module_path(name: str) -> Path:
+    """The source file of ``snippets.<name>``, with a clear error for an unknown name."""
+    spec = importlib.util.find_spec(f"snippets.{name}")
+    if spec is None or spec.origin is None:
+        raise SectionError(f"there is no module snippets.{name}")
+    return Path(spec.origin)
+
+
+def split_chunks(source: str, filename: str = "<source>") -> list[Chunk]:
+    """Cut a module into chunks at its section markers (markers themselves are dropped)."""
+    chunks: list[Chunk] = []
+    current: str | None = None
+    seen: set[str] = set()
+    lines: list[str] = []
+    first = 1
+
+    def flush(next_first: int) -> None:
+        nonlocal lines, first
+        if any(line.strip() for line in lines):
+            chunks.append(Chunk(current, first, "".join(lines)))
+        lines, first = [], next_first
+
+    for number, line in enumerate(source.splitlines(keepends=True), start=1):
+        marker = _MARKER.match(line)
+        if not marker:
+            lines.append(line)
+            continue
+        kind, name = marker.groups()
+        if kind == "start":
+            if current is not None:
+                raise SectionError(f"{filename}:{number}: section {name!r} starts inside {current!r}")
+            if name in seen:
+                raise SectionError(f"{filename}:{number}: section {name!r} is defined twice")
+            flush(number + 1)
+            current = name
+            seen.add(name)
+        else:
+            if current != name:
+                raise SectionError(f"{filename}:{number}: end of {name!r} does not close {current!r}")
+            flush(number + 1)
+            current = None
+    if current is not None:
+        raise SectionError(f"{filename}: section {current!r} is never closed")
+    flush(0)
+    return chunks
+
+
+def sections(name: str) -> dict[str, str]:
+    """The code of every section of ``snippets.<name>``, dedented, without running anything."""
+    path = module_path(name)
+    return {
+        chunk.section: textwrap.dedent(chunk.code).strip("\n")
+        for chunk in split_chunks(path.read_text(encoding="utf-8"), str(path))
+        if chunk.section is not None
+    }
+
+
+def run(name: str) -> Walkthrough:
+    """Execute ``snippets.<name>`` top to bottom, capturing the output of each section.
+
+    Code outside sections runs too, but must print nothing: every printed line belongs to a
+    section a page can show.
+    """
+    path = module_path(name)
+    result = Walkthrough(name)
+    namespace = {"__name__": "__main__", "__file__": str(path), "__builtins__": builtins}
+    for chunk in split_chunks(path.read_text(encoding="utf-8"), str(path)):
+        # Pad with newlines so tracebacks point at the real line of the module file.
+        compiled = compile("\n" * (chunk.first_line - 1) + chunk.code, str(path), "exec")
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            exec(compiled, namespace)
+        printed = buffer.getvalue()
+        if chunk.section is None:
+            if printed:
+                raise SectionError(f"{path}:{chunk.first_line}: code outside any section printed {printed!r}")
+            continue
+        result.code[chunk.section] = textwrap.dedent(chunk.code).strip("\n")
+        result.output[chunk.section] = printed
+    result.namespace = namespace
+    return result

@@ -1,0 +1,70 @@
+"""3.4 Self-attention with trainable weights: W_query, W_key, W_value and the scaled dot product."""
+
+# --8<-- [start:setup]
+import torch
+
+from snippets.attention import SelfAttention_v1, SelfAttention_v2
+from snippets.sentence import inputs
+
+x_2 = inputs[1]  # "journey"
+d_in = inputs.shape[1]  # 3: the width of each embedding
+d_out = 2  # the width of each query, key and value (chosen small to follow by hand)
+# --8<-- [end:setup]
+
+# --8<-- [start:weights]
+torch.manual_seed(123)
+W_query = torch.nn.Parameter(torch.rand(d_in, d_out), requires_grad=False)
+W_key = torch.nn.Parameter(torch.rand(d_in, d_out), requires_grad=False)
+W_value = torch.nn.Parameter(torch.rand(d_in, d_out), requires_grad=False)
+print("W_query:", W_query, sep="\n")
+# --8<-- [end:weights]
+
+# --8<-- [start:projections_journey]
+query_2 = x_2 @ W_query
+key_2 = x_2 @ W_key
+value_2 = x_2 @ W_value
+print("query_2:", query_2)
+print("key_2:  ", key_2)
+print("value_2:", value_2)
+# --8<-- [end:projections_journey]
+
+# --8<-- [start:keys_values]
+keys = inputs @ W_key
+values = inputs @ W_value
+print("keys.shape:  ", keys.shape)
+print("values.shape:", values.shape)
+# --8<-- [end:keys_values]
+
+# --8<-- [start:score_22]
+attn_score_22 = query_2.dot(keys[1])  # ω22: query "journey" against key "journey"
+print("ω22:", attn_score_22)
+# --8<-- [end:score_22]
+
+# --8<-- [start:scores_journey]
+attn_scores_2 = query_2 @ keys.T  # ω21 ... ω26 in one product
+print("attention scores for 'journey':", attn_scores_2)
+# --8<-- [end:scores_journey]
+
+# --8<-- [start:scaled_weights]
+d_k = keys.shape[-1]
+attn_weights_2 = torch.softmax(attn_scores_2 / d_k**0.5, dim=-1)
+print("√d_k:", d_k**0.5)
+print("attention weights for 'journey':", attn_weights_2)
+# --8<-- [end:scaled_weights]
+
+# --8<-- [start:context_journey]
+context_vec_2 = attn_weights_2 @ values
+print("context vector for 'journey':", context_vec_2)
+# --8<-- [end:context_journey]
+
+# --8<-- [start:v1]
+torch.manual_seed(123)
+sa_v1 = SelfAttention_v1(d_in, d_out)
+print(sa_v1(inputs))
+# --8<-- [end:v1]
+
+# --8<-- [start:v2]
+torch.manual_seed(789)
+sa_v2 = SelfAttention_v2(d_in, d_out)
+print(sa_v2(inputs))
+# --8<-- [end:v2]

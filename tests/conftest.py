@@ -1,0 +1,34 @@
+"""Shared fixtures: each walk-through runs once per test session, and the site is built once."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from snippets import runner
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def walkthroughs():
+    """Every walk-through, run once: name -> runner.Walkthrough."""
+    return {name: runner.run(name) for name in runner.WALKTHROUGHS}
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The site built with `mkdocs build --strict` into a temporary folder."""
+    site = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=300,
+    )
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+    return site

@@ -1,0 +1,86 @@
+"""Every output the pages show equals the book's printed value, within printing precision."""
+
+import expected_outputs
+import pytest
+import torch
+
+from snippets import machine, runner, sentence
+
+# Sections whose values come from dropout's random numbers, which depend on the hardware.
+DROPOUT_SECTIONS = {("causal_attention", "dropout_ones"), ("causal_attention", "dropout_weights")}
+
+CASES = [
+    (name, section)
+    for name in runner.WALKTHROUGHS
+    for section in expected_outputs.load(name)
+]
+
+
+def test_every_printing_section_has_an_expected_output(walkthroughs):
+    printed = {(name, s) for name, w in walkthroughs.items() for s, text in w.output.items() if text}
+    assert printed == set(CASES), "sections and tests/expected/*.txt disagree"
+
+
+@pytest.mark.parametrize(("name", "section"), CASES, ids=[f"{n}:{s}" for n, s in CASES])
+def test_printed_output_matches_the_book(walkthroughs, name, section):
+    if (name, section) in DROPOUT_SECTIONS and not machine.dropout_matches_book():
+        pytest.skip(
+            f"{machine.describe()}: dropout here draws from MKL's random stream, not the generator "
+            "that produced the book's patterns; test_attention_correctness checks dropout's rules instead"
+        )
+    expected = expected_outputs.load(name)[section]
+    problems = expected_outputs.differences(expected, walkthroughs[name].output[section])
+    assert not problems, f"snippets.{name} section {section!r}:\n" + "\n".join(problems)
+
+
+def close(actual, expected):
+    torch.testing.assert_close(actual.detach(), torch.tensor(expected), atol=1e-4, rtol=0)
+
+
+def test_scores_for_journey_match_the_book(walkthroughs):
+    close(walkthroughs["simple_attention"].namespace["attn_scores_2"],
+          [0.9544, 1.4950, 1.4754, 0.8434, 0.7070, 1.0865])
+
+
+def test_softmax_weights_for_journey_match_the_book(walkthroughs):
+    close(walkthroughs["simple_attention"].namespace["attn_weights_2"],
+          [0.1385, 0.2379, 0.2333, 0.1240, 0.1082, 0.1581])
+
+
+def test_first_context_vector_matches_the_book(walkthroughs):
+    close(walkthroughs["simple_attention"].namespace["all_context_vecs"][0], [0.4421, 0.5931, 0.5790])
+
+
+def test_query_for_journey_matches_the_book(walkthroughs):
+    close(walkthroughs["trainable_attention"].namespace["query_2"], [0.4306, 1.4551])
+
+
+def test_first_row_of_self_attention_v1_matches_the_book(walkthroughs):
+    ns = walkthroughs["trainable_attention"].namespace
+    close(ns["sa_v1"](ns["inputs"])[0], [0.2996, 0.8053])
+
+
+def test_first_row_of_multihead_attention_matches_the_book(walkthroughs):
+    close(walkthroughs["multihead_attention"].namespace["context_vecs"][0, 0], [0.3190, 0.4858])
+
+
+def test_the_check_catches_a_perturbed_input(monkeypatch):
+    """The guard can fail: nudge one embedding by 0.01 and the comparison must name what changed."""
+    perturbed = sentence.inputs.clone()
+    perturbed[1, 0] += 0.01  # "journey"
+    monkeypatch.setattr(sentence, "inputs", perturbed)
+    run = runner.run("simple_attention")
+    expected = expected_outputs.load("simple_attention")
+    problems = expected_outputs.differences(expected["scores_journey"], run.output["scores_journey"])
+    assert problems, "a perturbed input went unnoticed"
+    assert problems[0].startswith("number 1: expected 0.9544, got 0.9587")
+
+
+def test_the_check_reports_changed_text():
+    problems = expected_outputs.differences("shape: torch.Size([2, 6, 2])\n", "shape: torch.Size([2, 6])\n")
+    assert problems and problems[0] == "the printed text differs beyond its numbers:"
+
+
+def test_the_check_tolerates_rounding_in_the_last_digit():
+    assert not expected_outputs.differences("tensor([0.4421, -0.0000])", "tensor([0.4422,  0.0000])")
+    assert expected_outputs.differences("tensor([0.4421])", "tensor([0.4423])")

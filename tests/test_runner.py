@@ -1,0 +1,86 @@
+"""Running a walk-through as a module prints exactly what the pages show, in the same order."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from snippets import runner
+
+
+def python_m(*args):
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.mark.parametrize("name", runner.WALKTHROUGHS)
+def test_python_m_module_prints_exactly_the_section_outputs_in_order(walkthroughs, name):
+    result = python_m(f"snippets.{name}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == walkthroughs[name].transcript
+
+
+def test_python_m_snippets_name_runs_the_same_example(walkthroughs):
+    result = python_m("snippets", "causal_attention")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == walkthroughs["causal_attention"].transcript
+
+
+def test_python_m_snippets_lists_every_example():
+    result = python_m("snippets")
+    assert result.returncode == 0
+    for name in runner.WALKTHROUGHS:
+        assert f"  {name} " in result.stdout
+
+
+def test_an_unknown_example_gets_a_clear_message_and_a_nonzero_exit():
+    result = python_m("snippets", "casual_attention")
+    assert result.returncode == 2
+    assert "unknown example 'casual_attention'; choose one of: simple_attention," in result.stderr
+
+
+def test_sections_are_read_in_order_with_their_line_numbers():
+    source = "import x\n# --8<-- [start:a]\nprint(1)\n# --8<-- [end:a]\ny = 2\n"
+    chunks = runner.split_chunks(source)
+    assert [(c.section, c.first_line, c.code) for c in chunks] == [
+        (None, 1, "import x\n"),
+        ("a", 3, "print(1)\n"),
+        (None, 5, "y = 2\n"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        ("# --8<-- [start:a]\n# --8<-- [start:b]\n", "section 'b' starts inside 'a'"),
+        ("# --8<-- [start:a]\nx = 1\n", "section 'a' is never closed"),
+        ("# --8<-- [start:a]\n# --8<-- [end:b]\n", "end of 'b' does not close 'a'"),
+        ("# --8<-- [start:a]\n# --8<-- [end:a]\n# --8<-- [start:a]\n", "section 'a' is defined twice"),
+    ],
+)
+def test_malformed_section_markers_are_reported(source, problem):
+    with pytest.raises(runner.SectionError, match=problem):
+        runner.split_chunks(source)
+
+
+def test_an_unknown_module_is_reported():
+    with pytest.raises(runner.SectionError, match="there is no module snippets.no_such_thing"):
+        runner.run("no_such_thing")
+
+
+def test_a_traceback_points_at_the_real_line_of_the_module(tmp_path, monkeypatch):
+    script = tmp_path / "broken.py"
+    script.write_text("# --8<-- [start:a]\nx = 1\n\nraise RuntimeError('boom')\n# --8<-- [end:a]\n")
+    monkeypatch.setattr(runner, "module_path", lambda name: script)
+    with pytest.raises(RuntimeError) as error:
+        runner.run("broken")
+    assert error.traceback[-1].lineno + 1 == 4
+
+
+def test_code_outside_sections_may_not_print(tmp_path, monkeypatch):
+    script = tmp_path / "hidden.py"
+    script.write_text("print('hidden')\n# --8<-- [start:a]\nx = 1\n# --8<-- [end:a]\n")
+    monkeypatch.setattr(runner, "module_path", lambda name: script)
+    with pytest.raises(runner.SectionError, match="code outside any section printed 'hidden"):
+        runner.run("hidden")

@@ -1,0 +1,218 @@
+"""The built site shows the code that ran and exactly what it printed, loads nothing from other hosts,
+and has no number typed in by hand."""
+
+import ast
+import itertools
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import yaml
+from bs4 import BeautifulSoup
+from conftest import REPO
+
+from snippets import runner
+
+DOCS = REPO / "docs"
+CHAPTER_PAGES = [
+    "long-sequences",
+    "attention-idea",
+    "simple-self-attention",
+    "trainable-self-attention",
+    "causal-attention",
+    "multi-head-attention",
+]
+
+
+def html_pages(site):
+    return sorted(site.rglob("*.html"))
+
+
+def soup(path):
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def code_blocks(page_soup):
+    """(title, text) of every highlighted block on a page, in order."""
+    blocks = []
+    for block in page_soup.select("div.highlight"):
+        title = block.select_one(".filename")
+        blocks.append((title.get_text() if title else None, block.select_one("code").get_text()))
+    return blocks
+
+
+def test_every_output_block_on_the_site_is_what_its_code_printed(built_site, walkthroughs):
+    shown = set()
+    for page in html_pages(built_site):
+        blocks = code_blocks(soup(page))
+        for (title, code), (next_title, next_text) in itertools.pairwise([*blocks, (None, "")]):
+            match = re.fullmatch(r"snippets/(\w+)\.py", title or "")
+            if not match or match.group(1) not in walkthroughs:
+                continue
+            walkthrough = walkthroughs[match.group(1)]
+            sections = [name for name, text in walkthrough.code.items() if text == code.rstrip("\n")]
+            assert sections, f"{page}: a block titled {title} is not a section of that module:\n{code}"
+            section = sections[0]
+            shown.add((walkthrough.name, section))
+            expected = walkthrough.output[section].rstrip("\n")
+            actual = next_text.rstrip("\n") if next_title == "Output" else ""
+            assert actual == expected, f"{page}: output under {walkthrough.name}:{section} is stale"
+    everything = {(w.name, section) for w in walkthroughs.values() for section in w.code}
+    assert shown == everything, f"sections no page shows: {sorted(everything - shown)}"
+
+
+def test_walkthrough_code_outside_sections_is_only_docstrings_and_comments():
+    for name in runner.WALKTHROUGHS:
+        path = runner.module_path(name)
+        for chunk in runner.split_chunks(path.read_text(encoding="utf-8")):
+            if chunk.section is None:
+                body = ast.parse(chunk.code).body
+                is_text = [isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant) for n in body]
+                hidden = [n for n, text in zip(body, is_text, strict=True) if not text]
+                assert not hidden, f"{path}:{chunk.first_line}: code runs that no page shows"
+
+
+def test_the_issue_example_values_are_on_the_pages(built_site):
+    expected = {
+        "simple-self-attention": [
+            "tensor([0.9544, 1.4950, 1.4754, 0.8434, 0.7070, 1.0865])",
+            "[[0.4421, 0.5931, 0.5790]",
+        ],
+        "trainable-self-attention": ["query_2: tensor([0.4306, 1.4551])", "[[0.2996, 0.8053]"],
+        "multi-head-attention": ["[[[0.3190, 0.4858]"],
+    }
+    for page, snippets_of_text in expected.items():
+        text = soup(built_site / page / "index.html").get_text()
+        for snippet in snippets_of_text:
+            assert snippet in text, f"{page} does not show {snippet}"
+
+
+def test_the_pages_contain_no_hand_typed_outputs():
+    """Numbers with three or more decimals, or printed tensors, may only come from directives."""
+    directive = re.compile(r"\{\{ (?:run|code|value) [^}]*\}\}")
+    for page in DOCS.glob("*.md"):
+        text = directive.sub("", page.read_text(encoding="utf-8"))
+        typed = re.findall(r"\d\.\d{3,}|tensor\(", text)
+        assert not typed, f"{page.name} types outputs by hand: {typed}"
+
+
+def test_prose_numbers_are_read_from_the_same_run(built_site, walkthroughs):
+    text = " ".join(soup(built_site / "simple-self-attention" / "index.html").get_text().split())
+    ns = walkthroughs["simple_attention"].namespace
+    assert f"The highest score, {ns['attn_scores_2'].max():.4f}, is for \"journey\"" in text
+    assert f"puts the largest share, {ns['attn_weights_2'].max():.4f}, on \"journey\"" in text
+
+
+def test_math_is_rendered_as_mathml_with_no_tex_left(built_site):
+    for page in CHAPTER_PAGES[1:]:
+        html = (built_site / page / "index.html").read_text(encoding="utf-8")
+        assert "<math" in html, f"{page} has no rendered math"
+        assert "arithmatex" not in html and "\\(" not in html and "\\[" not in html, f"{page} has raw TeX"
+
+
+def test_no_page_loads_anything_from_another_host(built_site):
+    external = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+    loaded = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src",
+              "video": "src", "embed": "src", "object": "data", "link": "href"}
+    for page in html_pages(built_site):
+        page_soup = soup(page)
+        for tag, attribute in loaded.items():
+            for element in page_soup.find_all(tag):
+                url = element.get(attribute, "")
+                assert not external.match(url), f"{page} loads {url}"
+        for element in page_soup.find_all(srcset=True):
+            assert "//" not in element["srcset"], f"{page} loads {element['srcset']}"
+    for stylesheet in built_site.rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)|@import\s+['\"]([^'\"]+)", stylesheet.read_text()):
+            assert not any(external.match(part) for part in url), f"{stylesheet} loads {url}"
+
+
+def test_materials_network_features_stay_off():
+    """Material fetches from GitHub when repo_url is set, Google Fonts unless font is false, and a
+    CDN for Mermaid diagrams; none of them may be switched on."""
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text())
+    assert "repo_url" not in config
+    assert config["theme"]["font"] is False
+    assert not any("mermaid" in page.read_text() for page in DOCS.glob("*.md"))
+
+
+def test_home_page_links_every_section_in_order(built_site):
+    links = [a["href"] for a in soup(built_site / "index.html").select("article table a")]
+    assert [link.strip("./").removesuffix("/") for link in links] == CHAPTER_PAGES
+
+
+def test_every_internal_link_resolves(built_site):
+    for page in html_pages(built_site):
+        for anchor in soup(page).find_all("a", href=True):
+            href = anchor["href"].split("#")[0]
+            if not href or re.match(r"^[a-z]+:", href):
+                continue
+            base = built_site if href.startswith("/") else page.parent  # the 404 page links from the root
+            target = (base / href.lstrip("/")).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.exists(), f"{page}: broken link {anchor['href']}"
+
+
+def test_the_site_credits_the_book_and_states_its_licences(built_site):
+    text = " ".join(soup(built_site / "index.html").get_text().split())
+    assert "https://github.com/rasbt/LLMs-from-scratch" in str(soup(built_site / "index.html"))
+    for phrase in ["Sebastian Raschka", "not affiliated", "MIT licence", "CC BY 4.0"]:
+        assert phrase in text
+
+
+def test_dropout_note_names_the_machine_that_built_the_page(built_site):
+    from snippets import machine
+
+    text = " ".join(soup(built_site / "causal-attention" / "index.html").get_text().split())
+    assert f"This page was built with {machine.describe()}" in text
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def wait_for(url, text, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if text in fetch(url):
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_mkdocs_serve_shows_new_numbers_after_a_snippet_edit(tmp_path):
+    for item in ["mkdocs.yml", "docs", "snippets"]:
+        copy = shutil.copytree if (REPO / item).is_dir() else shutil.copy
+        copy(REPO / item, tmp_path / item)
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    url = f"http://127.0.0.1:{port}/simple-self-attention/"
+    try:
+        assert wait_for(url, "0.9544, 1.4950", 90), "mkdocs serve never served the 3.3 page"
+        sentence = tmp_path / "snippets" / "sentence.py"
+        sentence.write_text(sentence.read_text().replace("[0.43, 0.15, 0.89]", "[0.53, 0.15, 0.89]"))
+        # "Your" · "journey" grows by 0.10 × 0.55 = 0.055
+        assert wait_for(url, "1.0094, 1.4950", 60), "the page still shows the old numbers"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
