@@ -9,7 +9,7 @@ query = inputs[1]  # the embedding of "journey" is our query
 # --8<-- [end:setup]
 
 # --8<-- [start:dot_product]
-by_hand = sum(a * b for a, b in zip(inputs[0], query, strict=True))  # multiply matching entries, add up
+by_hand = sum(a * b for a, b in zip(inputs[0], query, strict=True))  # multiply, add up
 print("by hand:  ", by_hand)
 print("torch.dot:", torch.dot(inputs[0], query))
 # --8<-- [end:dot_product]
