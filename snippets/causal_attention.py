@@ -54,7 +54,8 @@ print(dropout(torch.ones(6, 6)))
 
 # --8<-- [start:dropout_weights]
 torch.manual_seed(123)
-print(dropout(causal_weights))
+dropped_weights = dropout(causal_weights)
+print(dropped_weights)
 # --8<-- [end:dropout_weights]
 
 # --8<-- [start:batch]

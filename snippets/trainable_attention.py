@@ -57,6 +57,12 @@ context_vec_2 = attn_weights_2 @ values
 print("context vector for 'journey':", context_vec_2)
 # --8<-- [end:context_journey]
 
+# --8<-- [start:all_weights]
+queries = inputs @ W_query
+attn_weights = torch.softmax(queries @ keys.T / d_k**0.5, dim=-1)  # every query at once
+print(attn_weights)
+# --8<-- [end:all_weights]
+
 # --8<-- [start:v1]
 torch.manual_seed(123)
 sa_v1 = SelfAttention_v1(d_in, d_out)

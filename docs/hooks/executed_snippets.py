@@ -5,11 +5,15 @@ Directives a page may use (each fails the build when it names something that doe
 - ``{{ run MODULE:SECTION }}`` on a line of its own: the section's code, then its output;
 - ``{{ code MODULE:SECTION }}`` on a line of its own: the section's code only;
 - ``{{ value MODULE: EXPRESSION | FORMAT }}`` anywhere: a value from the module, formatted,
-  for numbers quoted in prose.
+  for numbers quoted in prose;
+- ``{{ figure MODULE: EXPRESSION | CAPTION }}`` on a line of its own: an SVG figure drawn by
+  ``snippets.figures`` from the module's own tensors, e.g. ``figures.heatmap(attn_weights, tokens, ...)``.
+  Expressions see the module's variables, plus ``figures`` and the sentence's ``tokens``.
 
 Every walk-through runs once per build (``on_pre_build``) and every page reuses that run.
 """
 
+import html
 import importlib
 import re
 import sys
@@ -20,6 +24,7 @@ _BLOCK = re.compile(
     r"^(?P<indent>[ \t]*)\{\{ (?P<kind>run|code) (?P<module>\w+):(?P<section>\w+) \}\}[ \t]*$", re.M
 )
 _VALUE = re.compile(r"\{\{ value (?P<module>\w+): (?P<expr>.+?)(?: \| (?P<format>[^}]*?))? \}\}")
+_FIGURE = re.compile(r"^\{\{ figure (?P<module>\w+): (?P<expr>.+?) \| (?P<caption>[^}]+?) \}\}[ \t]*$", re.M)
 
 _walkthroughs = {}
 
@@ -68,25 +73,42 @@ def _block(match, page):
     return "\n\n".join(parts)
 
 
-def _value(match, page):
-    module, expr, spec = match.group("module", "expr", "format")
-    where = f"{page.file.src_uri}: {match.group(0)}"
+def _evaluate(module, expr, where):
+    """Evaluate ``expr`` in the namespace of a walk-through's run (or of a plain snippets module)."""
+    from snippets import figures, sentence
+
     if module in _walkthroughs:
         namespace = _walkthroughs[module].namespace
     else:
         namespace = vars(importlib.import_module(f"snippets.{module}"))
     try:
-        value = eval(expr, dict(namespace))
-        if hasattr(value, "item") and getattr(value, "numel", lambda: 0)() == 1:
-            value = value.item()
-        return format(value, spec or "")
+        return eval(expr, {"figures": figures, "tokens": sentence.tokens, **namespace})
     except Exception as error:
         raise PluginError(f"{where}: {error!r}") from error
 
 
+def _value(match, page):
+    module, expr, spec = match.group("module", "expr", "format")
+    value = _evaluate(module, expr, f"{page.file.src_uri}: {match.group(0)}")
+    if hasattr(value, "item") and getattr(value, "numel", lambda: 0)() == 1:
+        value = value.item()
+    return format(value, spec or "")
+
+
+def _figure(match, page):
+    module, expr, caption = match.group("module", "expr", "caption")
+    svg = _evaluate(module, expr, f"{page.file.src_uri}: {match.group(0)}")
+    source = f"{module}: {expr}"
+    return (
+        f'<figure class="diagram" data-source="{html.escape(source)}">\n{svg}\n'
+        f"<figcaption>{html.escape(caption)}</figcaption>\n</figure>"
+    )
+
+
 def on_page_markdown(markdown, page, config, files):
-    leftover = re.search(r"\{\{.*", _VALUE.sub("", _BLOCK.sub("", markdown)))
+    leftover = re.search(r"\{\{.*", _FIGURE.sub("", _VALUE.sub("", _BLOCK.sub("", markdown))))
     if leftover:
         raise PluginError(f"{page.file.src_uri}: malformed directive {leftover.group(0)!r}")
     markdown = _BLOCK.sub(lambda match: _block(match, page), markdown)
+    markdown = _FIGURE.sub(lambda match: _figure(match, page), markdown)
     return _VALUE.sub(lambda match: _value(match, page), markdown)

@@ -1,0 +1,169 @@
+"""Figures drawn from the same tensors the pages print, as inline SVG.
+
+The SVG uses CSS classes and the page's colours (see docs/assets/site.css), so every figure reads
+in light and dark mode. Each figure carries a text alternative: a title, and a description that
+lists its values or summarises its shape.
+"""
+
+import itertools
+import math
+from html import escape
+
+_ids = itertools.count(1)
+CELL = 46  # size of one heatmap cell, in SVG units
+
+
+def _svg(width, height, title, description, body, kind):
+    """Wrap drawing elements in an accessible <svg>; ids stay unique within a page."""
+    n = next(_ids)
+    return (
+        f'<svg class="figure-{kind}" viewBox="0 0 {width:g} {height:g}" role="img" '
+        f'aria-labelledby="fig{n}-title fig{n}-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="fig{n}-title">{escape(title)}</title><desc id="fig{n}-desc">{escape(description)}</desc>'
+        f"{body}</svg>"
+    )
+
+
+def heatmap(matrix, row_labels, col_labels=None, *, title, decimals=2, row_axis="query", col_axis="key"):
+    """A matrix as a grid of shaded cells, darkest for the largest value, each cell labelled.
+
+    Every cell keeps its exact value (4 decimals) in ``data-value``, so tests can compare the
+    figure with the printed tensor.
+    """
+    values = [[float(v) for v in row] for row in matrix.detach().tolist()]
+    col_labels = row_labels if col_labels is None else col_labels
+    top = max(abs(v) for row in values for v in row) or 1.0
+    left, head = 80, 70
+    width, height = left + CELL * len(col_labels) + 10, head + CELL * len(values) + 10
+    parts = [
+        f'<text class="axis" x="{left + CELL * len(col_labels) / 2:g}" y="14" text-anchor="middle">'
+        f"{escape(col_axis)} →</text>",
+        f'<text class="axis" x="12" y="{head + CELL * len(values) / 2:g}" text-anchor="middle" '
+        f'transform="rotate(-90 12 {head + CELL * len(values) / 2:g})">← {escape(row_axis)}</text>',
+    ]
+    for j, label in enumerate(col_labels):
+        x = left + CELL * j + CELL / 2
+        parts.append(
+            f'<text class="label" x="{x:g}" y="{head - 8}" text-anchor="start" '
+            f'transform="rotate(-40 {x:g} {head - 8})">{escape(str(label))}</text>'
+        )
+    for i, (label, row) in enumerate(zip(row_labels, values, strict=True)):
+        y = head + CELL * i
+        parts.append(
+            f'<text class="label" x="{left - 6}" y="{y + CELL / 2 + 4:g}" text-anchor="end">{escape(str(label))}</text>'
+        )
+        for j, value in enumerate(row):
+            x = left + CELL * j
+            strength = min(abs(value) / top, 1.0)
+            text_class = "value strong" if strength > 0.55 else "value"
+            parts.append(
+                f'<rect class="cell" x="{x}" y="{y}" width="{CELL - 2}" height="{CELL - 2}" rx="3" '
+                f'fill-opacity="{0.06 + 0.94 * strength:.3f}" data-value="{value:.4f}"/>'
+                f'<text class="{text_class}" x="{x + CELL / 2 - 1:g}" y="{y + CELL / 2 + 4:g}" '
+                f'text-anchor="middle">{value:.{decimals}f}</text>'
+            )
+    rows = "; ".join(
+        f"{label}: " + ", ".join(f"{value:.{decimals}f}" for value in row)
+        for label, row in zip(row_labels, values, strict=True)
+    )
+    description = f"Rows are {row_axis} tokens, columns are {col_axis} tokens. {rows}."
+    return _svg(width, height, title, description, "".join(parts), "heatmap")
+
+
+def head_split(num_tokens, d_out, num_heads, *, title):
+    """The (num_tokens, d_out) output of a projection, cut into num_heads slices of head_dim columns."""
+    head_dim = d_out // num_heads
+    cell, slot, top = 22, 150, 10
+    parts = [
+        '<defs><marker id="split-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" '
+        'markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>'
+    ]
+
+    def grid(x_center, columns, head_of_column, label):
+        x0 = x_center - columns * cell / 2
+        for t, c in itertools.product(range(num_tokens), range(columns)):
+            head = head_of_column(c)
+            parts.append(
+                f'<rect class="head head-{head % 4}" x="{x0 + c * cell:g}" y="{top + t * cell}" '
+                f'width="{cell - 2}" height="{cell - 2}" rx="2"/>'
+            )
+        for k, line in enumerate(label):
+            parts.append(
+                f'<text class="label" x="{x_center:g}" y="{top + num_tokens * cell + 18 + 16 * k}" '
+                f'text-anchor="middle">{escape(line)}</text>'
+            )
+
+    grid(slot / 2, d_out, lambda c: c // head_dim, ["projection", f"({num_tokens}, {d_out})"])
+    middle = top + num_tokens * cell / 2
+    parts.append(f'<path class="arrow" d="M{slot - 5} {middle:g} h50" marker-end="url(#split-arrow)"/>')
+    parts.append(f'<text class="label" x="{slot + 20}" y="{middle - 10:g}" text-anchor="middle">split</text>')
+    for head in range(num_heads):
+        x_center = slot + 60 + slot * head + slot / 2
+        grid(x_center, head_dim, lambda c, head=head: head, [f"head {head}", f"({num_tokens}, {head_dim})"])
+    description = (
+        f"A grid of {num_tokens} token rows by {d_out} columns, coloured by head, is cut into "
+        f"{num_heads} grids of {num_tokens} rows by {head_dim} columns, one per head."
+    )
+    width = slot + 60 + slot * num_heads
+    return _svg(width, top + num_tokens * cell + 50, title, description, "".join(parts), "split")
+
+
+def line_chart(series, *, title, x_label, y_label, guides=None, y_max=None):
+    """Lines over a shared x axis. ``series``: name -> (xs, ys); ``guides``: name -> constant y."""
+    guides = guides or {}
+    width, height, left, right, top, bottom = 640, 320, 56, 150, 16, 44
+    xs = [x for xs_, _ in series.values() for x in xs_]
+    ys = [y for _, ys_ in series.values() for y in ys_] + list(guides.values())
+    x_min, x_max = min(xs), max(xs)
+    y_min, y_top = 0.0, y_max if y_max is not None else max(ys) * 1.08
+
+    def px(x):
+        return left + (x - x_min) / ((x_max - x_min) or 1) * (width - left - right)
+
+    def py(y):
+        return top + (1 - (min(y, y_top) - y_min) / ((y_top - y_min) or 1)) * (height - top - bottom)
+
+    step = _nice_step(y_top - y_min)
+    parts = [
+        f'<line class="frame" x1="{left}" y1="{py(y_min):.1f}" x2="{width - right}" y2="{py(y_min):.1f}"/>',
+        f'<line class="frame" x1="{left}" y1="{top}" x2="{left}" y2="{py(y_min):.1f}"/>',
+    ]
+    for k in range(int(y_top / step) + 1):
+        y = py(k * step)
+        parts.append(f'<line class="grid" x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}"/>')
+        parts.append(f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{k * step:g}</text>')
+    for x in (x_min, (x_min + x_max) / 2, x_max):
+        parts.append(
+            f'<text class="tick" x="{px(x):.1f}" y="{height - bottom + 16}" text-anchor="middle">{x:g}</text>'
+        )
+    parts.append(
+        f'<text class="axis" x="{(left + width - right) / 2:g}" y="{height - 6}" text-anchor="middle">'
+        f"{escape(x_label)}</text>"
+        f'<text class="axis" x="14" y="{(top + height - bottom) / 2:g}" text-anchor="middle" '
+        f'transform="rotate(-90 14 {(top + height - bottom) / 2:g})">{escape(y_label)}</text>'
+    )
+    for k, (name, y) in enumerate(guides.items()):
+        parts.append(
+            f'<line class="guide guide-{k}" x1="{left}" y1="{py(y):.1f}" x2="{width - right}" y2="{py(y):.1f}"/>'
+            f'<text class="legend" x="{width - right + 6}" y="{py(y) + 4:.1f}">{escape(name)}</text>'
+        )
+    for k, (name, (xs_, ys_)) in enumerate(series.items()):
+        points = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs_, ys_, strict=True))
+        parts.append(f'<polyline class="series series-{k}" points="{points}"/>')
+        parts.append(
+            f'<text class="legend series-label-{k}" x="{width - right + 6}" y="{py(ys_[-1]) + 4:.1f}">'
+            f"{escape(name)}</text>"
+        )
+    summary = "; ".join(
+        f"{name} goes from {ys_[0]:.2f} to {ys_[-1]:.2f}" for name, (_, ys_) in series.items()
+    )
+    lines = "; ".join(f"{name} at {y:.2f}" for name, y in guides.items())
+    description = f"{y_label} against {x_label}: {summary}." + (f" Reference lines: {lines}." if lines else "")
+    return _svg(width, height, title, description, "".join(parts), "chart")
+
+
+def _nice_step(span):
+    """A round tick spacing giving about five ticks over ``span``."""
+    raw = span / 5 or 1
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)

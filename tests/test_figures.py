@@ -1,0 +1,74 @@
+"""Figures are drawn from the printed tensors: each one is on its page, has a text alternative, and
+shows the same numbers as the output printed just before it."""
+
+import re
+
+import pytest
+import torch
+from bs4 import BeautifulSoup
+
+from snippets import figures
+
+EXPECTED_FIGURES = {
+    "simple-self-attention": {"figure-heatmap": 1},
+    "trainable-self-attention": {"figure-heatmap": 1},
+    "causal-attention": {"figure-heatmap": 4},
+    "multi-head-attention": {"figure-split": 1},
+}
+NUMBER = re.compile(r"-?\d+\.\d*")
+
+
+def page(built_site, name):
+    return BeautifulSoup((built_site / name / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.mark.parametrize("name", EXPECTED_FIGURES)
+def test_each_page_shows_its_figures_with_a_text_alternative(built_site, name):
+    soup = page(built_site, name)
+    for kind, count in EXPECTED_FIGURES[name].items():
+        found = soup.select(f"figure.diagram svg.{kind}")
+        assert len(found) == count, f"{name}: expected {count} {kind}, found {len(found)}"
+    for svg in soup.select("figure.diagram svg"):
+        labelled_by = svg["aria-labelledby"].split()
+        texts = [soup.find(id=ident).get_text(strip=True) for ident in labelled_by]
+        assert svg["role"] == "img" and all(texts), f"{name}: a figure lacks its title or description"
+
+
+@pytest.mark.parametrize("name", [n for n, kinds in EXPECTED_FIGURES.items() if "figure-heatmap" in kinds])
+def test_each_heatmap_shows_the_numbers_printed_before_it(built_site, name):
+    soup = page(built_site, name)
+    for svg in soup.select("figure.diagram svg.figure-heatmap"):
+        cells = [float(rect["data-value"]) for rect in svg.select("rect.cell")]
+        output = svg.find_previous(lambda tag: tag.name == "div" and tag.select_one(".filename")
+                                   and tag.select_one(".filename").get_text() == "Output")
+        printed = [float(n) for n in NUMBER.findall(output.select_one("code").get_text())]
+        windows = (printed[k:k + len(cells)] for k in range(len(printed) - len(cells) + 1))
+        assert any(
+            all(abs(a - b) <= 1e-4 for a, b in zip(window, cells, strict=True)) for window in windows
+        ), f"{name}: heatmap '{svg.title.get_text()}' does not match the output printed before it"
+
+
+def test_heatmap_shades_the_largest_value_darkest_and_labels_every_cell():
+    svg = figures.heatmap(torch.tensor([[0.1, 0.9], [0.5, 0.0]]), ["a", "b"], title="t")
+    opacities = [float(x) for x in re.findall(r'fill-opacity="([\d.]+)"', svg)]
+    assert opacities.index(max(opacities)) == 1 and len(opacities) == 4
+    assert re.findall(r'data-value="([-\d.]+)"', svg) == ["0.1000", "0.9000", "0.5000", "0.0000"]
+    assert "a: 0.10, 0.90; b: 0.50, 0.00" in svg  # the description lists the values
+
+
+def test_heatmap_ids_are_unique_so_two_figures_can_share_a_page():
+    first, second = (figures.heatmap(torch.eye(2), ["a", "b"], title="t") for _ in range(2))
+    assert re.search(r'id="(fig\d+)-title"', first).group(1) != re.search(r'id="(fig\d+)-title"', second).group(1)
+
+
+def test_head_split_draws_every_token_for_every_column_and_each_head():
+    svg = figures.head_split(6, 4, 2, title="t")
+    assert svg.count('class="head head-') == 6 * 4 + 2 * 6 * 2
+    assert "head 1" in svg and "(6, 2)" in svg
+
+
+def test_line_chart_draws_each_series_and_guide_and_describes_them():
+    svg = figures.line_chart({"a": ([0, 1, 2], [3.0, 2.0, 1.0])}, title="t", x_label="step",
+                             y_label="loss", guides={"best": 0.5})
+    assert svg.count("<polyline") == 1 and 'class="guide guide-0"' in svg
+    assert "a goes from 3.00 to 1.00" in svg and "best at 0.50" in svg
