@@ -10,6 +10,16 @@ import pytest
 from snippets import runner
 
 REPO = Path(__file__).resolve().parent.parent
+PAGE_REPORT = []  # (page, requests, raw bytes, gzipped bytes), filled by the browser tests
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not PAGE_REPORT:
+        return
+    terminalreporter.section("page weight (as a static host sends it: text gzipped)")
+    terminalreporter.write_line(f"{'page':<32} {'requests':>8} {'raw KB':>8} {'gzip KB':>8}")
+    for page, requests, raw, zipped in PAGE_REPORT:
+        terminalreporter.write_line(f"{page:<32} {requests:>8} {raw / 1024:>8.1f} {zipped / 1024:>8.1f}")
 
 
 @pytest.fixture(scope="session")

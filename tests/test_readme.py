@@ -15,6 +15,7 @@ def test_readme_gives_exactly_two_commands_serve_and_test():
     serve, test = shell_blocks(README)
     assert "mkdocs serve --dev-addr 127.0.0.1:" in serve and "\n" not in serve
     assert test.endswith("-m pytest") and "\n" not in test
+    assert "pip install -r requirements.txt" in serve and "pip install -r requirements.txt" in test
 
 
 def test_ci_runs_the_readmes_test_command():

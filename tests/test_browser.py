@@ -1,0 +1,318 @@
+"""The built site in a real browser (Debian's Chromium driven by Playwright): offline, error-free,
+accessible, readable in both colour schemes, usable on a phone, and light.
+
+Outside CI, a machine without Chromium skips these tests with a message saying how to install it;
+in CI (CI=true) a missing browser fails them. Screenshots of every page land in tests/screenshots/.
+"""
+
+import functools
+import gzip
+import http.server
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import PAGE_REPORT, REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = REPO / "tests" / "screenshots"
+PAGE_BUDGET_GZIP = 150 * 1024
+SEARCHES = {
+    "causal mask": "causal-attention/",
+    "dropout": "causal-attention/",
+    "softmax": "simple-self-attention/",
+    "register_buffer": "causal-attention/",
+}
+
+
+def _unavailable(reason):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run in CI: {reason}")
+    pytest.skip(f"{reason}; install Debian's Chromium (apt-get install chromium) to run the browser tests")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -r requirements.txt)")
+    if not CHROMIUM.exists():
+        _unavailable(f"no browser at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def server(built_site):
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+def site_pages(built_site):
+    return sorted(
+        str(path.relative_to(built_site).parent) + "/" if path.name == "index.html" else path.name
+        for path in built_site.rglob("*.html")
+    )
+
+
+@pytest.fixture(scope="session")
+def visits(browser, server, built_site):
+    """Load every page once per colour scheme and record what happened."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    results = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+        external = []
+
+        def block_other_hosts(route, external=external):
+            if route.request.url.startswith(server):
+                route.continue_()
+            else:
+                external.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", block_other_hosts)
+        for name in site_pages(built_site):
+            page = context.new_page()
+            record = {"errors": [], "requests": [], "external": external}
+            page.on("console", lambda m, r=record: r["errors"].append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e, r=record: r["errors"].append(str(e)))
+            page.on("requestfailed", lambda q, r=record: r["errors"].append(f"failed request {q.url}"))
+            page.on("response", lambda s, r=record: r["requests"].append((s.url, s.status)))
+            page.goto(server + ("" if name == "./" else name), wait_until="load")
+            record["page"] = page
+            results[(name, scheme)] = record
+            page.screenshot(path=SCREENSHOTS / f"{name.strip('/').replace('/', '_') or 'home'}-{scheme}.png",
+                            full_page=True)
+        results[("context", scheme)] = context
+    yield results
+    for scheme in ("light", "dark"):
+        results[("context", scheme)].close()
+
+
+@pytest.fixture(scope="session")
+def page_names(built_site):
+    return site_pages(built_site)
+
+
+def test_no_request_goes_to_another_host(visits):
+    for (name, scheme), record in visits.items():
+        if name == "context":
+            continue
+        assert not record["external"], f"{name} ({scheme}) asked another host for {record['external'][0]}"
+
+
+def test_no_console_error_and_no_failed_request(visits):
+    for (name, scheme), record in visits.items():
+        if name == "context":
+            continue
+        bad = [f"{status} {url}" for url, status in record["requests"] if status >= 400]
+        assert not record["errors"] and not bad, f"{name} ({scheme}): {record['errors'] + bad}"
+
+
+def test_every_image_loads_and_every_figure_has_a_text_alternative(visits):
+    for (name, scheme), record in visits.items():
+        if name == "context" or scheme != "light":
+            continue
+        problems = record["page"].evaluate(
+            """() => {
+              const problems = [];
+              for (const img of document.images) {
+                if (!img.complete || img.naturalWidth === 0) problems.push(`image ${img.src} did not load`);
+                if (!img.alt) problems.push(`image ${img.src} has no alt text`);
+              }
+              for (const svg of document.querySelectorAll("article svg[role=img]")) {
+                const ids = (svg.getAttribute("aria-labelledby") || "").split(" ").filter(Boolean);
+                const text = ids.map((id) => document.getElementById(id)?.textContent.trim() || "").join("");
+                if (!text && !svg.getAttribute("aria-label")) problems.push("a figure has no text alternative");
+                const box = svg.getBoundingClientRect();
+                if (box.width < 50 || box.height < 30) problems.push("a figure is drawn too small to see");
+              }
+              for (const figure of document.querySelectorAll("article figure")) {
+                if (!figure.querySelector("svg[role=img], img[alt]")) problems.push("a figure has no image");
+              }
+              return problems;
+            }"""
+        )
+        assert not problems, f"{name}: {problems}"
+
+
+def test_math_is_rendered_not_left_as_tex(visits):
+    pages_with_math = 0
+    for (name, scheme), record in visits.items():
+        if name == "context" or scheme != "light":
+            continue
+        found = record["page"].evaluate(
+            """() => ({
+              count: document.querySelectorAll("article math").length,
+              empty: [...document.querySelectorAll("article math")].filter((m) => {
+                const box = m.getBoundingClientRect();
+                return box.width === 0 || box.height === 0;
+              }).length,
+              tex: /\\\\\\(|\\\\\\[|\\$\\$|\\\\frac|\\\\sqrt/.test(document.querySelector("article").innerText),
+            })"""
+        )
+        assert not found["tex"], f"{name} shows raw TeX"
+        assert not found["empty"], f"{name} has {found['empty']} math elements rendered with no size"
+        pages_with_math += found["count"] > 0
+    assert pages_with_math >= 5
+
+
+def test_the_copy_button_copies_the_code_without_prompts_or_line_numbers(browser, server):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(server + "causal-attention/", wait_until="load")
+    blocks = page.locator("div.highlight:has(button[data-md-type=copy])")
+    assert blocks.count() >= 10
+    for index in (0, 3, blocks.count() - 1):
+        block = blocks.nth(index)
+        expected = block.locator("code").inner_text()
+        block.hover()
+        block.locator("button[data-md-type=copy]").click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.rstrip("\n") == expected.rstrip("\n")
+        assert not re.search(r"^(>>> |\$ |\d+\s)", copied, re.M), "copied text has prompts or line numbers"
+    context.close()
+
+
+@pytest.mark.parametrize(("query", "target"), SEARCHES.items())
+def test_search_finds_the_right_page(browser, server, query, target):
+    page = browser.new_page()
+    page.goto(server, wait_until="load")
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").press_sequentially(query, delay=10)
+    results = page.locator(".md-search-result__item > a")
+    results.first.wait_for(timeout=10_000)
+    hrefs = [results.nth(k).get_attribute("href") for k in range(min(3, results.count()))]
+    page.close()
+    assert any(href.split("?")[0].split("#")[0].endswith(target) for href in hrefs), f"{query!r} found {hrefs}"
+
+
+def contrast(first, second):
+    """WCAG contrast ratio of two 'rgb(r, g, b)' colours."""
+
+    def luminance(colour):
+        channels = [int(v) / 255 for v in re.findall(r"[\d.]+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_colour_toggle_switches_schemes_and_figures_stay_readable(browser, server):
+    page = browser.new_page(color_scheme="light")
+    page.goto(server + "causal-attention/", wait_until="load")
+    for expected in ("default", "slate"):
+        scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        assert scheme == expected
+        colours = page.evaluate(
+            """() => {
+              const style = (selector, property) =>
+                getComputedStyle(document.querySelector(selector))[property];
+              return {
+                background: getComputedStyle(document.body).backgroundColor,
+                label: style("figure.diagram text.label", "fill"),
+                value: style("figure.diagram text.value:not(.strong)", "fill"),
+                strong: style("figure.diagram text.value.strong", "fill"),
+                cell: style("figure.diagram rect.cell", "fill"),
+              };
+            }"""
+        )
+        assert contrast(colours["label"], colours["background"]) >= 4.5, (expected, colours)
+        assert contrast(colours["strong"], colours["cell"]) >= 4.5, (expected, colours)
+        # Pale cells (at most 58% of the heat colour over the background) keep the ordinary text readable.
+        pale = blend(colours["cell"], colours["background"], 0.06 + 0.94 * 0.55)
+        assert contrast(colours["value"], pale) >= 3.0, (expected, colours)
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.close()
+
+
+def blend(top, bottom, alpha):
+    """The colour of ``top`` drawn with opacity ``alpha`` over ``bottom``."""
+    pairs = zip(re.findall(r"[\d.]+", top)[:3], re.findall(r"[\d.]+", bottom)[:3], strict=True)
+    return "rgb(" + ", ".join(str(round(alpha * float(x) + (1 - alpha) * float(y))) for x, y in pairs) + ")"
+
+
+def test_nothing_overflows_a_375_pixel_screen_except_scrollable_code_and_tables(browser, server, page_names):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    for name in page_names:
+        page = context.new_page()
+        page.goto(server + ("" if name == "./" else name), wait_until="load")
+        overflowing = page.evaluate(
+            """() => {
+              const width = document.documentElement.clientWidth;
+              const offCanvas = ".md-sidebar, .md-search";  // drawers that slide in from the side
+              const inScroller = (el) => {
+                for (let box = el.parentElement; box; box = box.parentElement) {
+                  const { overflowX } = getComputedStyle(box);
+                  if ((overflowX === "auto" || overflowX === "scroll") && box.clientWidth <= width) return true;
+                }
+                return false;
+              };
+              return [...document.querySelectorAll("body *")]
+                .filter((el) => el.getBoundingClientRect().right > width + 1)
+                .filter((el) => !el.closest(offCanvas) && !inScroller(el))
+                .filter((el) => getComputedStyle(el).visibility !== "hidden")
+                .map((el) => el.tagName.toLowerCase() + "." + [...el.classList].join("."))
+                .slice(0, 5);
+            }"""
+        )
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        page.close()
+        assert not overflowing and page_width <= 375, f"{name}: {overflowing}, page width {page_width}"
+    context.close()
+
+
+def test_axe_reports_no_serious_or_critical_violation(visits):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    for (name, scheme), record in visits.items():
+        if name == "context":
+            continue
+        violations = axe.run(record["page"]).response["violations"]
+        serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations
+                   if v["impact"] in ("serious", "critical")]
+        assert not serious, f"{name} ({scheme}): {serious}"
+
+
+def test_each_page_is_light_and_the_report_is_printed(visits, built_site):
+    """Bytes as a static host sends them (gzip for text), per page, with every request it made."""
+    for (name, scheme), record in visits.items():
+        if name == "context" or scheme != "light":
+            continue
+        raw = zipped = 0
+        for url, _ in record["requests"]:
+            path = url.split("//", 1)[1].split("/", 1)[1].split("#")[0].split("?")[0]
+            file = built_site / path
+            file = file / "index.html" if file.is_dir() or path == "" else file
+            data = file.read_bytes()
+            raw += len(data)
+            compressible = file.suffix in {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map"}
+            zipped += len(gzip.compress(data, 6)) if compressible else len(data)
+        PAGE_REPORT.append((name, len(record["requests"]), raw, zipped))
+        if name != "404.html":
+            assert zipped < PAGE_BUDGET_GZIP, f"{name} sends {zipped / 1024:.0f} KB gzipped"
