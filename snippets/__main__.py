@@ -3,20 +3,19 @@
 import runpy
 import sys
 
-from snippets.runner import WALKTHROUGHS, module_path
+from snippets.runner import WALKTHROUGHS, summary
 
 
-def summary(name):
-    """The first line of a walk-through's docstring."""
-    source = module_path(name).read_text(encoding="utf-8")
-    return source.split('"""')[1].strip().splitlines()[0]
+def listing():
+    """The runnable examples, one per line, with what each is about."""
+    lines = ["Runnable examples (python -m snippets NAME, or python -m snippets.NAME):"]
+    lines += [f"  {name:<22} {summary(name)}" for name in WALKTHROUGHS]
+    return "\n".join(lines)
 
 
 def main(argv):
     if not argv:
-        print("Runnable examples (python -m snippets NAME, or python -m snippets.NAME):")
-        for name in WALKTHROUGHS:
-            print(f"  {name:<22} {summary(name)}")
+        print(listing())
         return 0
     if len(argv) > 1 or argv[0] not in WALKTHROUGHS:
         choices = ", ".join(WALKTHROUGHS)

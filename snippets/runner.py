@@ -10,7 +10,9 @@ import contextlib
 import importlib.util
 import io
 import re
+import signal
 import textwrap
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,13 +22,30 @@ WALKTHROUGHS = (
     "trainable_attention",
     "causal_attention",
     "multihead_attention",
+    "dark_room",
+    "question_context",
+    "question_softmax",
+    "question_projections",
+    "question_scaling",
+    "question_masking",
+    "question_buffers",
+    "question_dropout",
+    "question_shapes",
+    "exercises",
 )
 
 _MARKER = re.compile(r"^\s*# --8<-- \[(start|end):(\w+)\]\s*$")
 
 
+SECTION_TIMEOUT = 60  # seconds; the slowest section (the dark-room training) takes a few
+
+
 class SectionError(ValueError):
     """A module's section markers are malformed, or a requested section does not exist."""
+
+
+class SectionTimeout(RuntimeError):
+    """A section ran longer than its time limit."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +78,11 @@ def module_path(name: str) -> Path:
     if spec is None or spec.origin is None:
         raise SectionError(f"there is no module snippets.{name}")
     return Path(spec.origin)
+
+
+def summary(name: str) -> str:
+    """The first line of a module's docstring: what the walk-through is about."""
+    return module_path(name).read_text(encoding="utf-8").split('"""')[1].strip().splitlines()[0]
 
 
 def split_chunks(source: str, filename: str = "<source>") -> list[Chunk]:
@@ -110,11 +134,30 @@ def sections(name: str) -> dict[str, str]:
     }
 
 
-def run(name: str) -> Walkthrough:
+@contextlib.contextmanager
+def time_limit(seconds: float, what: str):
+    """Stop a hung section with a clear message (Unix main thread only; elsewhere no limit)."""
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise SectionTimeout(f"{what} did not finish within {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run(name: str, section_timeout: float = SECTION_TIMEOUT) -> Walkthrough:
     """Execute ``snippets.<name>`` top to bottom, capturing the output of each section.
 
     Code outside sections runs too, but must print nothing: every printed line belongs to a
-    section a page can show.
+    section a page can show. A section that runs longer than ``section_timeout`` seconds is stopped.
     """
     path = module_path(name)
     result = Walkthrough(name)
@@ -123,7 +166,8 @@ def run(name: str) -> Walkthrough:
         # Pad with newlines so tracebacks point at the real line of the module file.
         compiled = compile("\n" * (chunk.first_line - 1) + chunk.code, str(path), "exec")
         buffer = io.StringIO()
-        with contextlib.redirect_stdout(buffer):
+        what = f"snippets.{name}, section {chunk.section or '(outside sections)'} at {path.name}:{chunk.first_line},"
+        with contextlib.redirect_stdout(buffer), time_limit(section_timeout, what):
             exec(compiled, namespace)
         printed = buffer.getvalue()
         if chunk.section is None:

@@ -9,15 +9,20 @@ from snippets import machine, runner, sentence
 # Sections whose values come from dropout's random numbers, which depend on the hardware.
 DROPOUT_SECTIONS = {("causal_attention", "dropout_ones"), ("causal_attention", "dropout_weights")}
 
+# The dark-room experiment trains two models: its printed losses depend on the CPU's floating-point
+# rounding, so it has no golden file. tests/test_dark_room.py asserts its conclusions with margins instead.
+TRAINED = {"dark_room"}
+COMPARED = [name for name in runner.WALKTHROUGHS if name not in TRAINED]
+
 CASES = [
     (name, section)
-    for name in runner.WALKTHROUGHS
+    for name in COMPARED
     for section in expected_outputs.load(name)
 ]
 
 
 def test_every_printing_section_has_an_expected_output(walkthroughs):
-    printed = {(name, s) for name, w in walkthroughs.items() for s, text in w.output.items() if text}
+    printed = {(n, s) for n, w in walkthroughs.items() if n in COMPARED for s, text in w.output.items() if text}
     assert printed == set(CASES), "sections and tests/expected/*.txt disagree"
 
 

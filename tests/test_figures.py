@@ -14,6 +14,7 @@ EXPECTED_FIGURES = {
     "trainable-self-attention": {"figure-heatmap": 1},
     "causal-attention": {"figure-heatmap": 4},
     "multi-head-attention": {"figure-split": 1},
+    "dark-room": {"figure-chart": 4},
 }
 NUMBER = re.compile(r"-?\d+\.\d*")
 
@@ -72,3 +73,12 @@ def test_line_chart_draws_each_series_and_guide_and_describes_them():
                              y_label="loss", guides={"best": 0.5})
     assert svg.count("<polyline") == 1 and 'class="guide guide-0"' in svg
     assert "a goes from 3.00 to 1.00" in svg and "best at 0.50" in svg
+
+
+def test_each_dark_room_chart_draws_the_recorded_history(built_site, walkthroughs):
+    """Every chart's description names the first and last recorded value of each line it draws."""
+    history = walkthroughs["dark_room"].namespace["history"]
+    descriptions = [svg.desc.get_text() for svg in page(built_site, "dark-room").select("svg.figure-chart")]
+    for field in ("next_token_attention", "train_loss", "grad_norm", "generation_loss"):
+        ends = [f"from {h[field][0]:.2f} to {h[field][-1]:.2f}" for h in history.values()]
+        assert any(all(end in text for end in ends) for text in descriptions), f"no chart draws {field}"

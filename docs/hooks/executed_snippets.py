@@ -6,41 +6,102 @@ Directives a page may use (each fails the build when it names something that doe
 - ``{{ code MODULE:SECTION }}`` on a line of its own: the section's code only;
 - ``{{ value MODULE: EXPRESSION | FORMAT }}`` anywhere: a value from the module, formatted,
   for numbers quoted in prose;
+- ``{{ notebook MODULE }}`` on a line of its own: links to the page's notebook and its download;
 - ``{{ figure MODULE: EXPRESSION | CAPTION }}`` on a line of its own: an SVG figure drawn by
   ``snippets.figures`` from the module's own tensors, e.g. ``figures.heatmap(attn_weights, tokens, ...)``.
   Expressions see the module's variables, plus ``figures`` and the sentence's ``tokens``.
 
-Every walk-through runs once per build (``on_pre_build``) and every page reuses that run.
+Every walk-through runs once per build (``on_pre_build``) and every page reuses that run, and so
+do the notebooks: each chapter walk-through is also written out as ``notebooks/NAME.ipynb``, with
+the outputs of that same run, for mkdocs-jupyter to render and offer for download.
 """
 
+import hashlib
 import html
 import importlib
+import importlib.util
 import re
 import sys
+import tempfile
+from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
 _BLOCK = re.compile(
     r"^(?P<indent>[ \t]*)\{\{ (?P<kind>run|code) (?P<module>\w+):(?P<section>\w+) \}\}[ \t]*$", re.M
 )
 _VALUE = re.compile(r"\{\{ value (?P<module>\w+): (?P<expr>.+?)(?: \| (?P<format>[^}]*?))? \}\}")
+_NOTEBOOK = re.compile(r"^\{\{ notebook (?P<module>\w+) \}\}[ \t]*$", re.M)
 _FIGURE = re.compile(r"^\{\{ figure (?P<module>\w+): (?P<expr>.+?) \| (?P<caption>[^}]+?) \}\}[ \t]*$", re.M)
 
 _walkthroughs = {}
+_fingerprint = None  # of the snippets sources that produced _walkthroughs
+_notebook_dir = Path(tempfile.mkdtemp(prefix="attention-notebooks-"))
+
+# The walk-throughs that readers also get as notebooks.
+NOTEBOOKS = (
+    "simple_attention",
+    "trainable_attention",
+    "causal_attention",
+    "multihead_attention",
+    "dark_room",
+    "exercises",
+)
+# Script tags nbconvert's template always adds for MathJax (from a CDN, or src="" when the URL is
+# set empty) and Mermaid (from a CDN). The notebooks hold neither math nor diagrams, so their pages
+# drop them and stay offline.
+_CDN_SCRIPTS = re.compile(
+    r'<script src="(?:https?://[^"]*)?">\s*</script>'
+    r'|<script type="text/x-mathjax-config">.*?</script>'
+    r'|<script type="module">(?:(?!</script>).)*?https?://(?:(?!</script>).)*</script>',
+    re.S,
+)
+
+
+def _snippets_fingerprint():
+    """A hash of every source file of the snippets package: what the walk-throughs' output depends on."""
+    package = Path(importlib.util.find_spec("snippets").submodule_search_locations[0])
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def on_pre_build(config):
-    # Under `mkdocs serve`, forget modules from the last build so an edited snippet runs afresh.
+    global _fingerprint
+    # Under `mkdocs serve`, a rebuild after a prose edit reuses the last run; after a snippet edit,
+    # forget the imported modules so the edited code runs afresh. A new process always runs everything.
+    fingerprint = _snippets_fingerprint()
+    if fingerprint == _fingerprint:
+        return
     for name in [name for name in sys.modules if name == "snippets" or name.startswith("snippets.")]:
         del sys.modules[name]
-    from snippets import runner
+    from snippets import machine, notebooks, runner
 
+    _fingerprint = None
     _walkthroughs.clear()
     for name in runner.WALKTHROUGHS:
         try:
             _walkthroughs[name] = runner.run(name)
         except Exception as error:
             raise PluginError(f"running snippets.{name} failed: {error!r}") from error
+    for name in NOTEBOOKS:
+        nb = notebooks.notebook(_walkthroughs[name], runner.summary(name), machine.describe())
+        (_notebook_dir / "notebooks").mkdir(exist_ok=True)
+        (_notebook_dir / "notebooks" / f"{name}.ipynb").write_text(notebooks.dumps(nb), encoding="utf-8")
+    _fingerprint = fingerprint
+
+
+@event_priority(100)  # before mkdocs-jupyter turns .ipynb files into pages
+def on_files(files, config):
+    for name in NOTEBOOKS:
+        files.append(
+            File(f"notebooks/{name}.ipynb", str(_notebook_dir), config.site_dir, config.use_directory_urls)
+        )
+    return files
 
 
 def _fence(lines, indent, language, title):
@@ -105,10 +166,39 @@ def _figure(match, page):
     )
 
 
+def _notebook(match, page):
+    name = match.group("module")
+    if name not in NOTEBOOKS:
+        raise PluginError(f"{page.file.src_uri}: {match.group(0)}: no notebook for {name}; see NOTEBOOKS")
+    download = get_relative_url(f"notebooks/{name}/{name}.ipynb", page.url)
+    return (
+        '!!! tip "Prefer Jupyter?"\n'
+        f"    This page's code is also a notebook, with the same outputs: [read it here](notebooks/{name}.ipynb)"
+        f' or <a href="{download}" download>download {name}.ipynb</a>.'
+    )
+
+
+@event_priority(100)  # before the search plugin indexes the page
+def on_page_context(context, page, config, nav):
+    # A notebook repeats its chapter page; keep it out of search so results point at the page.
+    if page.file.src_uri.startswith("notebooks/"):
+        page.meta["search"] = {"exclude": True}
+    return context
+
+
+def on_page_content(content, page, config, files):
+    if page.file.src_uri.startswith("notebooks/"):
+        # Offline, and code cells that scroll sideways can be reached with the keyboard.
+        content = _CDN_SCRIPTS.sub("", content)
+        return content.replace('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')
+    return content
+
+
 def on_page_markdown(markdown, page, config, files):
-    leftover = re.search(r"\{\{.*", _FIGURE.sub("", _VALUE.sub("", _BLOCK.sub("", markdown))))
+    leftover = re.search(r"\{\{.*", _NOTEBOOK.sub("", _FIGURE.sub("", _VALUE.sub("", _BLOCK.sub("", markdown)))))
     if leftover:
         raise PluginError(f"{page.file.src_uri}: malformed directive {leftover.group(0)!r}")
     markdown = _BLOCK.sub(lambda match: _block(match, page), markdown)
     markdown = _FIGURE.sub(lambda match: _figure(match, page), markdown)
+    markdown = _NOTEBOOK.sub(lambda match: _notebook(match, page), markdown)
     return _VALUE.sub(lambda match: _value(match, page), markdown)

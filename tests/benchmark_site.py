@@ -1,0 +1,136 @@
+"""How fast the site builds and rebuilds, how long the tests take, and how heavy each page is.
+
+    .venv/bin/python tests/benchmark_site.py            # everything (the test suite takes a few minutes)
+    .venv/bin/python tests/benchmark_site.py --no-tests
+
+Prints figures against the budgets; it never fails because a machine is slow. The builds run in a
+temporary copy of the site, so nothing here is cached from an earlier run.
+"""
+
+import argparse
+import gzip
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BUDGETS = {"cold build": 30.0, "rebuild after a prose edit": 2.0, "test suite": 90.0}
+PAGE_BUDGET_KB = 150
+TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
+
+
+def copy_site(into: Path) -> None:
+    for item in ("mkdocs.yml", "docs", "snippets"):
+        source = REPO / item
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, into / item)
+
+
+def environment(copy: Path) -> dict:
+    return {**os.environ, "PYTHONPATH": str(copy), "NO_MKDOCS_2_WARNING": "1"}
+
+
+def cold_build(copy: Path) -> tuple[float, Path]:
+    site = copy / "site"
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
+                   cwd=copy, env=environment(copy), check=True)
+    return time.perf_counter() - start, site
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def wait_for(url: str, text: str, limit: float) -> float:
+    """Seconds until ``url`` serves a page containing ``text``."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        if text in fetch(url):
+            return time.perf_counter() - start
+        time.sleep(0.05)
+    raise TimeoutError(f"{url} never showed {text!r}")
+
+
+def serve_rebuilds(copy: Path) -> dict[str, float]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=copy, env=environment(copy), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(base + "long-sequences/", "bottleneck", 120)
+        prose = copy / "docs" / "long-sequences.md"
+        prose.write_text(prose.read_text() + "\nA sentence added by the benchmark.\n")
+        times = {"rebuild after a prose edit": wait_for(base + "long-sequences/", "added by the benchmark", 60)}
+        sentence = copy / "snippets" / "sentence.py"
+        sentence.write_text(sentence.read_text().replace("[0.43, 0.15, 0.89]", "[0.53, 0.15, 0.89]"))
+        times["rebuild after a snippet edit"] = wait_for(base + "simple-self-attention/", "1.0094", 120)
+        return times
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_suite() -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=REPO,
+                   stdout=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def page_weights(site: Path) -> list[tuple[str, int, float, float]]:
+    """Per page: files it loads when opened (HTML, styles, scripts, images), raw and gzipped KB."""
+    rows = []
+    for page in sorted(site.rglob("index.html")):
+        html = page.read_text(encoding="utf-8")
+        refs = re.findall(r'<(?:script|img)[^>]+src="([^"#?]+)|<link[^>]+href="([^"#?]+\.css)"', html)
+        files = [page] + [(page.parent / (a or b)).resolve() for a, b in refs if not (a or b).startswith("http")]
+        files = [f for f in dict.fromkeys(files) if f.is_file()]
+        raw = sum(f.stat().st_size for f in files)
+        zipped = sum(len(gzip.compress(f.read_bytes(), 6)) if f.suffix in TEXT_SUFFIXES else f.stat().st_size
+                     for f in files)
+        rows.append((str(page.parent.relative_to(site)) + "/", len(files), raw / 1024, zipped / 1024))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-tests", action="store_true", help="skip timing the test suite")
+    args = parser.parse_args()
+    figures = {}
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder)
+        copy_site(copy)
+        figures["cold build"], site = cold_build(copy)
+        weights = page_weights(site)
+        figures.update(serve_rebuilds(copy))
+    if not args.no_tests:
+        figures["test suite"] = test_suite()
+
+    print(f"{'what':<32} {'seconds':>8}  budget")
+    for what, seconds in figures.items():
+        budget = BUDGETS.get(what)
+        verdict = "" if budget is None else f"{'within' if seconds <= budget else 'OVER'} {budget:g} s"
+        print(f"{what:<32} {seconds:>8.2f}  {verdict}")
+    print(f"\n{'page':<40} {'files':>5} {'raw KB':>8} {'gzip KB':>8}")
+    for page, count, raw, zipped in weights:
+        flag = "" if page.startswith("notebooks/") or zipped <= PAGE_BUDGET_KB else f"  OVER {PAGE_BUDGET_KB} KB"
+        print(f"{page:<40} {count:>5} {raw:>8.1f} {zipped:>8.1f}{flag}")
+    print(f"\n{os.cpu_count()} CPUs; chapter pages are budgeted at {PAGE_BUDGET_KB} KB gzipped; "
+          "notebook pages carry mkdocs-jupyter's inline styles and are reported, not budgeted.")
+
+
+if __name__ == "__main__":
+    main()
