@@ -78,107 +78,190 @@ def site_pages(built_site):
     )
 
 
-@pytest.fixture(scope="session")
-def visits(browser, server, built_site):
-    """Load every page once per colour scheme and record what happened."""
-    SCREENSHOTS.mkdir(exist_ok=True)
+# In-page checks, run on every page during its visit.
+FIGURES_AND_IMAGES = """() => {
+  const problems = [];
+  for (const img of document.images) {
+    if (!img.complete || img.naturalWidth === 0) problems.push(`image ${img.src} did not load`);
+    if (!img.alt) problems.push(`image ${img.src} has no alt text`);
+  }
+  for (const svg of document.querySelectorAll("article svg[role=img]")) {
+    const ids = (svg.getAttribute("aria-labelledby") || "").split(" ").filter(Boolean);
+    const text = ids.map((id) => document.getElementById(id)?.textContent.trim() || "").join("");
+    if (!text && !svg.getAttribute("aria-label")) problems.push("a figure has no text alternative");
+    const box = svg.getBoundingClientRect();
+    if (box.width < 50 || box.height < 30) problems.push("a figure is drawn too small to see");
+  }
+  for (const figure of document.querySelectorAll("article figure")) {
+    if (!figure.querySelector("svg[role=img], img[alt]")) problems.push("a figure has no image");
+  }
+  return problems;
+}"""
+MATH = r"""() => ({
+  count: document.querySelectorAll("article math").length,
+  empty: [...document.querySelectorAll("article math")].filter((m) => {
+    const box = m.getBoundingClientRect();
+    return box.width === 0 || box.height === 0;
+  }).length,
+  tex: /\\\(|\\\[|\$\$|\\frac|\\sqrt/.test(document.querySelector("article").innerText),
+})"""
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const offCanvas = ".md-sidebar, .md-search";  // drawers that slide in from the side
+  const inScroller = (el) => {
+    for (let box = el.parentElement; box; box = box.parentElement) {
+      const { overflowX } = getComputedStyle(box);
+      if ((overflowX === "auto" || overflowX === "scroll") && box.clientWidth <= width) return true;
+    }
+    return false;
+  };
+  const overflowing = [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > width + 1)
+    .filter((el) => !el.closest(offCanvas) && !inScroller(el))
+    .filter((el) => getComputedStyle(el).visibility !== "hidden")
+    .map((el) => el.tagName.toLowerCase() + "." + [...el.classList].join("."))
+    .slice(0, 5);
+  return { overflowing, pageWidth: document.documentElement.scrollWidth };
+}"""
+
+
+CODE_COLOURS = """() => {
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const colour = getComputedStyle(el).backgroundColor;
+      if (colour !== "rgba(0, 0, 0, 0)" && colour !== "transparent") return colour;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const pairs = {};
+  for (const block of document.querySelectorAll("pre, .jp-Cell")) {
+    for (const span of block.querySelectorAll("span")) {
+      if (!span.textContent.trim() || span.children.length || !span.getClientRects().length) continue;
+      pairs[`${getComputedStyle(span).color}|${background(span)}`] = span.className;
+    }
+  }
+  return Object.entries(pairs).map(([pair, token]) => [...pair.split("|"), token]);
+}"""
+# Axe checks everything outside code blocks; the colours inside them come from one stylesheet and are
+# checked by CODE_COLOURS on every page instead, which is far quicker than axe on thousands of spans.
+AXE_CONTEXT = {"exclude": [["pre"], [".jp-Cell"]]}
+AXE_OPTIONS = {  # violations only: axe then skips describing every rule that passed, half its time here
+    "light": {"resultTypes": ["violations"]},
+    "dark": {"resultTypes": ["violations"], "runOnly": {"type": "rule", "values": ["color-contrast"]}},
+}
+AXE_RUN = "([context, options]) => axe.run(context, options).then((result) => result.violations)"
+
+
+def axe_script():
+    """axe-core, as shipped inside the axe-playwright-python package."""
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
+def visit(context, server, name):
+    """Load one page, run the per-page checks in the light scheme, switch to dark and check its colours.
+
+    One load serves both schemes (Material switches without reloading): page loads, screenshots and
+    axe are this suite's time, and Chromium alone keeps both cores of this machine busy.
+    """
+    page = context.new_page()
+    record = {"errors": [], "requests": []}
+    page.on("console", lambda m: record["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: record["errors"].append(str(e)))
+    page.on("requestfailed", lambda q: record["errors"].append(f"failed request {q.url}"))
+    page.on("response", lambda r: record["requests"].append((r.url, r.status)))
+    page.goto(server + ("" if name == "./" else name), wait_until="load")
+    # Colours are read right after the scheme switch: without transitions they are final at once.
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+    stem = name.strip("/").replace("/", "_") or "home"
     results = {}
     for scheme in ("light", "dark"):
-        context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
-        external = []
-
-        def block_other_hosts(route, external=external):
-            if route.request.url.startswith(server):
-                route.continue_()
-            else:
-                external.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", block_other_hosts)
-        for name in site_pages(built_site):
-            page = context.new_page()
-            record = {"errors": [], "requests": [], "external": external}
-            page.on("console", lambda m, r=record: r["errors"].append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e, r=record: r["errors"].append(str(e)))
-            page.on("requestfailed", lambda q, r=record: r["errors"].append(f"failed request {q.url}"))
-            page.on("response", lambda s, r=record: r["requests"].append((s.url, s.status)))
-            page.goto(server + ("" if name == "./" else name), wait_until="load")
-            record["page"] = page
-            results[(name, scheme)] = record
-            page.screenshot(path=SCREENSHOTS / f"{name.strip('/').replace('/', '_') or 'home'}-{scheme}.png",
-                            full_page=True)
-        results[("context", scheme)] = context
-    yield results
-    for scheme in ("light", "dark"):
-        results[("context", scheme)].close()
+        if scheme == "dark":
+            page.locator("form[data-md-component=palette] label:visible").first.click()
+            page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+        page.screenshot(path=SCREENSHOTS / f"{stem}-{scheme}.jpeg", full_page=scheme == "light", quality=80)
+        violations = page.evaluate(AXE_RUN, [AXE_CONTEXT, AXE_OPTIONS[scheme]])
+        results[scheme] = {
+            "code_colours": page.evaluate(CODE_COLOURS),
+            "axe": [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations
+                    if v["impact"] in ("serious", "critical")],
+        }
+    results["light"]["figures"] = page.evaluate(FIGURES_AND_IMAGES)
+    results["light"]["math"] = page.evaluate(MATH)
+    page.set_viewport_size({"width": 375, "height": 800})
+    results["light"]["narrow"] = page.evaluate(OVERFLOW)
+    page.close()
+    for scheme_record in results.values():
+        scheme_record.update(errors=record["errors"], requests=record["requests"])
+    return results
 
 
 @pytest.fixture(scope="session")
-def page_names(built_site):
-    return site_pages(built_site)
+def visits(browser, server, built_site):
+    """Every page of the built site, checked in both colour schemes: (page, scheme) -> results."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    external, results = [], {}
+
+    def block_other_hosts(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    context = browser.new_context(color_scheme="light", viewport={"width": 1280, "height": 900})
+    context.add_init_script("localStorage.clear()")  # Material remembers the last scheme chosen; start light
+    context.add_init_script(axe_script())
+    context.route("**/*", block_other_hosts)
+    for name in site_pages(built_site):
+        for scheme, record in visit(context, server, name).items():
+            results[(name, scheme)] = {**record, "external": list(external)}
+    context.close()
+    return results
 
 
 def test_no_request_goes_to_another_host(visits):
     for (name, scheme), record in visits.items():
-        if name == "context":
-            continue
         assert not record["external"], f"{name} ({scheme}) asked another host for {record['external'][0]}"
 
 
 def test_no_console_error_and_no_failed_request(visits):
     for (name, scheme), record in visits.items():
-        if name == "context":
-            continue
         bad = [f"{status} {url}" for url, status in record["requests"] if status >= 400]
         assert not record["errors"] and not bad, f"{name} ({scheme}): {record['errors'] + bad}"
 
 
 def test_every_image_loads_and_every_figure_has_a_text_alternative(visits):
     for (name, scheme), record in visits.items():
-        if name == "context" or scheme != "light":
-            continue
-        problems = record["page"].evaluate(
-            """() => {
-              const problems = [];
-              for (const img of document.images) {
-                if (!img.complete || img.naturalWidth === 0) problems.push(`image ${img.src} did not load`);
-                if (!img.alt) problems.push(`image ${img.src} has no alt text`);
-              }
-              for (const svg of document.querySelectorAll("article svg[role=img]")) {
-                const ids = (svg.getAttribute("aria-labelledby") || "").split(" ").filter(Boolean);
-                const text = ids.map((id) => document.getElementById(id)?.textContent.trim() || "").join("");
-                if (!text && !svg.getAttribute("aria-label")) problems.push("a figure has no text alternative");
-                const box = svg.getBoundingClientRect();
-                if (box.width < 50 || box.height < 30) problems.push("a figure is drawn too small to see");
-              }
-              for (const figure of document.querySelectorAll("article figure")) {
-                if (!figure.querySelector("svg[role=img], img[alt]")) problems.push("a figure has no image");
-              }
-              return problems;
-            }"""
-        )
-        assert not problems, f"{name}: {problems}"
+        if scheme == "light":
+            assert not record["figures"], f"{name}: {record['figures']}"
 
 
 def test_math_is_rendered_not_left_as_tex(visits):
-    pages_with_math = 0
+    light = {name: record for (name, scheme), record in visits.items() if scheme == "light"}
+    for name, record in light.items():
+        assert not record["math"]["tex"], f"{name} shows raw TeX"
+        assert not record["math"]["empty"], f"{name} has math elements rendered with no size"
+    assert sum(record["math"]["count"] > 0 for record in light.values()) >= 5
+
+
+def test_nothing_overflows_a_375_pixel_screen_except_scrollable_code_and_tables(visits):
     for (name, scheme), record in visits.items():
-        if name == "context" or scheme != "light":
-            continue
-        found = record["page"].evaluate(
-            """() => ({
-              count: document.querySelectorAll("article math").length,
-              empty: [...document.querySelectorAll("article math")].filter((m) => {
-                const box = m.getBoundingClientRect();
-                return box.width === 0 || box.height === 0;
-              }).length,
-              tex: /\\\\\\(|\\\\\\[|\\$\\$|\\\\frac|\\\\sqrt/.test(document.querySelector("article").innerText),
-            })"""
-        )
-        assert not found["tex"], f"{name} shows raw TeX"
-        assert not found["empty"], f"{name} has {found['empty']} math elements rendered with no size"
-        pages_with_math += found["count"] > 0
-    assert pages_with_math >= 5
+        if scheme == "light":
+            narrow = record["narrow"]
+            assert not narrow["overflowing"] and narrow["pageWidth"] <= 375, f"{name}: {narrow}"
+
+
+def test_axe_reports_no_serious_or_critical_violation(visits):
+    for (name, scheme), record in visits.items():
+        assert not record["axe"], f"{name} ({scheme}): {record['axe']}"
+
+
+def test_highlighted_code_has_enough_contrast_on_every_page(visits):
+    for (name, scheme), record in visits.items():
+        weak = [(token, fg, bg) for fg, bg, token in record["code_colours"] if contrast(fg, bg) < 4.5]
+        assert not weak, f"{name} ({scheme}): code colours below 4.5:1 contrast: {weak}"
 
 
 def test_the_copy_button_copies_the_code_without_prompts_or_line_numbers(browser, server):
@@ -198,21 +281,31 @@ def test_the_copy_button_copies_the_code_without_prompts_or_line_numbers(browser
     context.close()
 
 
-@pytest.mark.parametrize(("query", "target"), SEARCHES.items())
-def test_search_finds_the_right_page(browser, server, query, target):
+def test_search_finds_the_right_page(browser, server):
     page = browser.new_page()
     page.goto(server, wait_until="load")
-    page.locator("input.md-search__input").click()
-    page.locator("input.md-search__input").press_sequentially(query, delay=10)
-    results = page.locator(".md-search-result__item > a")
-    results.first.wait_for(timeout=10_000)
-    hrefs = [results.nth(k).get_attribute("href") for k in range(min(3, results.count()))]
+    search = page.locator("input.md-search__input")
+    missed = {}
+    for query, target in SEARCHES.items():
+        search.click()
+        search.fill("")
+        search.press_sequentially(query, delay=10)
+        results = page.locator(".md-search-result__item > a")
+        page.wait_for_function(
+            "q => document.querySelector('.md-search-result__meta')?.textContent.includes('matching')"
+            " && document.querySelector('input.md-search__input').value === q", arg=query, timeout=10_000)
+        hrefs = [results.nth(k).get_attribute("href") for k in range(min(3, results.count()))]
+        if not any(href.split("?")[0].split("#")[0].endswith(target) for href in hrefs):
+            missed[query] = hrefs
     page.close()
-    assert any(href.split("?")[0].split("#")[0].endswith(target) for href in hrefs), f"{query!r} found {hrefs}"
+    assert not missed, f"the top three results miss the right page: {missed}"
 
 
 def contrast(first, second):
-    """WCAG contrast ratio of two 'rgb(r, g, b)' colours."""
+    """WCAG contrast ratio of a text colour over a background, both 'rgb(...)' or 'rgba(...)' strings."""
+    alpha = re.findall(r"[\d.]+", first)[3:]
+    if alpha:  # translucent text: what the eye sees is the text blended over the background
+        first = blend(first, second, float(alpha[0]))
 
     def luminance(colour):
         channels = [int(v) / 255 for v in re.findall(r"[\d.]+", colour)[:3]]
@@ -257,53 +350,10 @@ def blend(top, bottom, alpha):
     return "rgb(" + ", ".join(str(round(alpha * float(x) + (1 - alpha) * float(y))) for x, y in pairs) + ")"
 
 
-def test_nothing_overflows_a_375_pixel_screen_except_scrollable_code_and_tables(browser, server, page_names):
-    context = browser.new_context(viewport={"width": 375, "height": 800})
-    for name in page_names:
-        page = context.new_page()
-        page.goto(server + ("" if name == "./" else name), wait_until="load")
-        overflowing = page.evaluate(
-            """() => {
-              const width = document.documentElement.clientWidth;
-              const offCanvas = ".md-sidebar, .md-search";  // drawers that slide in from the side
-              const inScroller = (el) => {
-                for (let box = el.parentElement; box; box = box.parentElement) {
-                  const { overflowX } = getComputedStyle(box);
-                  if ((overflowX === "auto" || overflowX === "scroll") && box.clientWidth <= width) return true;
-                }
-                return false;
-              };
-              return [...document.querySelectorAll("body *")]
-                .filter((el) => el.getBoundingClientRect().right > width + 1)
-                .filter((el) => !el.closest(offCanvas) && !inScroller(el))
-                .filter((el) => getComputedStyle(el).visibility !== "hidden")
-                .map((el) => el.tagName.toLowerCase() + "." + [...el.classList].join("."))
-                .slice(0, 5);
-            }"""
-        )
-        page_width = page.evaluate("document.documentElement.scrollWidth")
-        page.close()
-        assert not overflowing and page_width <= 375, f"{name}: {overflowing}, page width {page_width}"
-    context.close()
-
-
-def test_axe_reports_no_serious_or_critical_violation(visits):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    for (name, scheme), record in visits.items():
-        if name == "context":
-            continue
-        violations = axe.run(record["page"]).response["violations"]
-        serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations
-                   if v["impact"] in ("serious", "critical")]
-        assert not serious, f"{name} ({scheme}): {serious}"
-
-
 def test_each_page_is_light_and_the_report_is_printed(visits, built_site):
     """Bytes as a static host sends them (gzip for text), per page, with every request it made."""
     for (name, scheme), record in visits.items():
-        if name == "context" or scheme != "light":
+        if scheme != "light":
             continue
         raw = zipped = 0
         for url, _ in record["requests"]:

@@ -6,14 +6,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from snippets import runner
 from snippets.attention import causal_mask
 
 
 @pytest.fixture(scope="module")
-def ns():
-    """The final globals of snippets.dark_room, run once for this file."""
-    return runner.run("dark_room").namespace
+def ns(walkthroughs):
+    """The final globals of snippets.dark_room, from the test session's one run of it."""
+    return walkthroughs["dark_room"].namespace
 
 
 def final(ns, name, field):

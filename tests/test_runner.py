@@ -9,16 +9,42 @@ import pytest
 from snippets import runner
 
 
-def python_m(*args):
+def python(*args):
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def python_m(*args):
+    return python("-m", *args)
+
+
+# Runs every module as `python -m` does (runpy, as __main__), all in one fresh interpreter so that
+# torch is imported once; a separator line that no module prints marks where each one starts.
+RUN_ALL = """
+import runpy, sys
+for name in sys.argv[1:]:
+    print(f"=== {name} ===", flush=True)
+    runpy.run_module(f"snippets.{name}", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def printed_by_each_module():
+    result = python("-c", RUN_ALL, *runner.WALKTHROUGHS)
+    assert result.returncode == 0, result.stderr
+    parts = result.stdout.split("=== ")[1:]
+    return {part.split(" ===\n", 1)[0]: part.split(" ===\n", 1)[1] for part in parts}
 
 
 @pytest.mark.parametrize("name", runner.WALKTHROUGHS)
-def test_python_m_module_prints_exactly_the_section_outputs_in_order(walkthroughs, name):
-    result = python_m(f"snippets.{name}")
+def test_running_each_module_prints_exactly_the_section_outputs_in_order(walkthroughs, printed_by_each_module, name):
+    assert printed_by_each_module[name] == walkthroughs[name].transcript
+
+
+def test_python_m_module_prints_exactly_the_section_outputs(walkthroughs):
+    result = python_m("snippets.simple_attention")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == walkthroughs[name].transcript
+    assert result.stdout == walkthroughs["simple_attention"].transcript
 
 
 def test_python_m_snippets_name_runs_the_same_example(walkthroughs):
