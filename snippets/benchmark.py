@@ -19,6 +19,7 @@ least one round always runs, so the slowest lengths may have a single timing.
 """
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -261,6 +262,7 @@ def recorded_table(path=RECORDED):
     return "\n".join(lines)
 
 
+@functools.cache  # once per process: `mkdocs serve` re-imports this module only when a snippet changes
 def smoke_table():
     """Run the small smoke version and return its table: proof, in every build, that the code runs."""
     lines = []
