@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install Debian's Chromium for the browser tests where this machine allows it (root and apt-get).
 # Never fails: without a browser, the browser tests skip with a message (and fail under CI=true).
-if [ -x /usr/bin/chromium ]; then
+if [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   exit 0
 fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
