@@ -23,6 +23,15 @@ def check_input(x, *, rank, d_in, context_length=None):
         raise ValueError(
             f"the sequence has {x.shape[-2]} tokens, more than context_length={context_length}"
         )
+
+
+def check_heads(d_out, num_heads):
+    """Refuse a head count that does not split d_out evenly."""
+    if num_heads < 1 or d_out % num_heads != 0:
+        raise ValueError(
+            f"d_out={d_out} must be divisible by num_heads={num_heads}: "
+            "each head gets d_out // num_heads dimensions"
+        )
 # --8<-- [end:check_input]
 
 
@@ -129,11 +138,7 @@ class MultiHeadAttention(nn.Module):
 
     def __init__(self, d_in, d_out, context_length, dropout, num_heads, qkv_bias=False):
         super().__init__()
-        if num_heads < 1 or d_out % num_heads != 0:
-            raise ValueError(
-                f"d_out={d_out} must be divisible by num_heads={num_heads}: "
-                "each head gets d_out // num_heads dimensions"
-            )
+        check_heads(d_out, num_heads)
         self.d_in = d_in
         self.d_out = d_out
         self.num_heads = num_heads

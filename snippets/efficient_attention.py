@@ -18,16 +18,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from snippets.attention import MultiHeadAttention, MultiHeadAttentionWrapper, causal_mask, check_input
-
-
-def check_heads(d_out, num_heads):
-    """Refuse a head count that does not split d_out evenly, with the chapter's message."""
-    if num_heads < 1 or d_out % num_heads != 0:
-        raise ValueError(
-            f"d_out={d_out} must be divisible by num_heads={num_heads}: "
-            "each head gets d_out // num_heads dimensions"
-        )
+from snippets.attention import (
+    MultiHeadAttention,
+    MultiHeadAttentionWrapper,
+    causal_mask,
+    check_heads,
+    check_input,
+)
 
 
 # --8<-- [start:WrapperWithProjection]
