@@ -8,32 +8,17 @@ temporary copy of the site, so nothing here is cached from an earlier run.
 """
 
 import argparse
-import gzip
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from site_tools import PAGE_BUDGET_KB, REPO, copy_site, environment, mkdocs_serve, sent_bytes, wait_for
+
 BUDGETS = {"cold build": 30.0, "rebuild after a prose edit": 2.0, "test suite": 90.0}
-PAGE_BUDGET_KB = 150
-TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
-
-
-def copy_site(into: Path) -> None:
-    for item in ("mkdocs.yml", "docs", "snippets"):
-        source = REPO / item
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, into / item)
-
-
-def environment(copy: Path) -> dict:
-    return {**os.environ, "PYTHONPATH": str(copy), "NO_MKDOCS_2_WARNING": "1"}
 
 
 def cold_build(copy: Path) -> tuple[float, Path]:
@@ -44,32 +29,8 @@ def cold_build(copy: Path) -> tuple[float, Path]:
     return time.perf_counter() - start, site
 
 
-def fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
-
-
-def wait_for(url: str, text: str, limit: float) -> float:
-    """Seconds until ``url`` serves a page containing ``text``."""
-    start = time.perf_counter()
-    while time.perf_counter() - start < limit:
-        if text in fetch(url):
-            return time.perf_counter() - start
-        time.sleep(0.05)
-    raise TimeoutError(f"{url} never showed {text!r}")
-
-
 def serve_rebuilds(copy: Path) -> dict[str, float]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=copy, env=environment(copy), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/"
-    try:
+    with mkdocs_serve(copy) as base:
         wait_for(base + "long-sequences/", "bottleneck", 120)
         prose = copy / "docs" / "long-sequences.md"
         prose.write_text(prose.read_text() + "\nA sentence added by the benchmark.\n")
@@ -78,9 +39,6 @@ def serve_rebuilds(copy: Path) -> dict[str, float]:
         sentence.write_text(sentence.read_text().replace("[0.43, 0.15, 0.89]", "[0.53, 0.15, 0.89]"))
         times["rebuild after a snippet edit"] = wait_for(base + "simple-self-attention/", "1.0094", 120)
         return times
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_suite() -> float:
@@ -99,8 +57,7 @@ def page_weights(site: Path) -> list[tuple[str, int, float, float]]:
         files = [page] + [(page.parent / (a or b)).resolve() for a, b in refs if not (a or b).startswith("http")]
         files = [f for f in dict.fromkeys(files) if f.is_file()]
         raw = sum(f.stat().st_size for f in files)
-        zipped = sum(len(gzip.compress(f.read_bytes(), 6)) if f.suffix in TEXT_SUFFIXES else f.stat().st_size
-                     for f in files)
+        zipped = sum(sent_bytes(f) for f in files)
         rows.append((str(page.parent.relative_to(site)) + "/", len(files), raw / 1024, zipped / 1024))
     return rows
 

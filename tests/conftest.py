@@ -3,13 +3,12 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from site_tools import REPO
 
 from snippets import runner
 
-REPO = Path(__file__).resolve().parent.parent
 PAGE_REPORT = []  # (page, requests, raw bytes, gzipped bytes), filled by the browser tests
 
 

@@ -3,18 +3,12 @@ and has no number typed in by hand."""
 
 import ast
 import itertools
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import yaml
 from bs4 import BeautifulSoup
 from conftest import REPO
+from site_tools import copy_site, mkdocs_serve, wait_for
 
 from snippets import runner
 
@@ -173,46 +167,12 @@ def test_dropout_note_names_the_machine_that_built_the_page(built_site):
     assert f"This page was built with {machine.describe()}" in text
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def fetch(url):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
-
-
-def wait_for(url, text, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if text in fetch(url):
-            return True
-        time.sleep(0.5)
-    return False
-
-
 def test_mkdocs_serve_shows_new_numbers_after_a_snippet_edit(tmp_path):
-    for item in ["mkdocs.yml", "docs", "snippets"]:
-        copy = shutil.copytree if (REPO / item).is_dir() else shutil.copy
-        copy(REPO / item, tmp_path / item)
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(tmp_path), "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    url = f"http://127.0.0.1:{port}/simple-self-attention/"
-    try:
-        assert wait_for(url, "0.9544, 1.4950", 90), "mkdocs serve never served the 3.3 page"
+    copy_site(tmp_path)
+    with mkdocs_serve(tmp_path) as base:
+        url = base + "simple-self-attention/"
+        wait_for(url, "0.9544, 1.4950", 90)  # TimeoutError: mkdocs serve never served the 3.3 page
         sentence = tmp_path / "snippets" / "sentence.py"
         sentence.write_text(sentence.read_text().replace("[0.43, 0.15, 0.89]", "[0.53, 0.15, 0.89]"))
-        # "Your" · "journey" grows by 0.10 × 0.55 = 0.055
-        assert wait_for(url, "1.0094, 1.4950", 60), "the page still shows the old numbers"
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+        # "Your" · "journey" grows by 0.10 × 0.55 = 0.055; TimeoutError: the page kept the old numbers
+        wait_for(url, "1.0094, 1.4950", 60)

@@ -1,0 +1,70 @@
+"""Helpers shared by the site tests and tests/benchmark_site.py: a temporary copy of the site under
+`mkdocs serve`, and the bytes a static host sends for each file."""
+
+import contextlib
+import gzip
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PAGE_BUDGET_KB = 150  # a chapter page, gzipped as a static host sends it
+TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map"}  # what hosts gzip
+
+
+def sent_bytes(path: Path) -> int:
+    """The bytes a static host sends for ``path``: gzipped for text, as they are otherwise."""
+    data = path.read_bytes()
+    return len(gzip.compress(data, 6)) if path.suffix in TEXT_SUFFIXES else len(data)
+
+
+def copy_site(into: Path) -> None:
+    """What a build needs: the configuration, the pages and the snippets package."""
+    for item in ("mkdocs.yml", "docs", "snippets"):
+        source = REPO / item
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, into / item)
+
+
+def environment(copy: Path) -> dict:
+    """Run with the copy's snippets package first on the path, so edits to the copy take effect."""
+    return {**os.environ, "PYTHONPATH": str(copy), "NO_MKDOCS_2_WARNING": "1"}
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def wait_for(url: str, text: str, limit: float) -> float:
+    """Seconds until ``url`` serves a page containing ``text``; TimeoutError after ``limit`` seconds."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        if text in fetch(url):
+            return time.perf_counter() - start
+        time.sleep(0.05)
+    raise TimeoutError(f"{url} never showed {text!r} within {limit:g} s")
+
+
+@contextlib.contextmanager
+def mkdocs_serve(copy: Path):
+    """`mkdocs serve` on a free local port for the site copied into ``copy``; yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=copy, env=environment(copy), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
