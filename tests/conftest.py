@@ -1,8 +1,13 @@
-"""Shared fixtures: each walk-through runs once per test session, and the site is built once."""
+"""Shared fixtures: each walk-through runs once per test session, the site is built once, and one
+browser (Debian's Chromium, driven by Playwright) serves every browser test."""
 
+import functools
+import http.server
 import os
 import subprocess
 import sys
+import threading
+from pathlib import Path
 
 import pytest
 from site_tools import REPO
@@ -41,3 +46,52 @@ def built_site(tmp_path_factory):
     )
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
     return site
+
+
+# Debian's Chromium; CHROMIUM_PATH points elsewhere only where Debian's package is not available
+# (the hosted workflow uses the Chrome that GitHub's runners come with).
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _unavailable(reason):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run in CI: {reason}")
+    pytest.skip(f"{reason}; install Debian's Chromium (apt-get install chromium) to run the browser tests")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -r requirements.txt)")
+    if not CHROMIUM.exists():
+        _unavailable(f"no browser at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def server(built_site):
+    """The built site on a local port, as a static host would serve it; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
