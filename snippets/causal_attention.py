@@ -49,7 +49,8 @@ print("same as renormalising:", torch.allclose(causal_weights, masked_simple_nor
 # --8<-- [start:dropout_ones]
 torch.manual_seed(123)
 dropout = torch.nn.Dropout(0.5)  # drop half, scale the survivors by 1 / (1 - 0.5) = 2
-print(dropout(torch.ones(6, 6)))
+dropout_pattern = dropout(torch.ones(6, 6))
+print(dropout_pattern)
 # --8<-- [end:dropout_ones]
 
 # --8<-- [start:dropout_weights]

@@ -9,7 +9,8 @@ Directives a page may use (each fails the build when it names something that doe
 - ``{{ notebook MODULE }}`` on a line of its own: links to the page's notebook and its download;
 - ``{{ figure MODULE: EXPRESSION | CAPTION }}`` on a line of its own: an SVG figure drawn by
   ``snippets.figures`` from the module's own tensors, e.g. ``figures.heatmap(attn_weights, tokens, ...)``.
-  Expressions see the module's variables, plus ``figures`` and the sentence's ``tokens``.
+  Expressions see the module's variables, plus ``figures``, the sentence's ``tokens`` and ``runs``
+  (every walk-through's namespace, by name), for values that combine several runs.
 
 Every walk-through runs once per build (``on_pre_build``) and every page reuses that run, and so
 do the notebooks: each chapter walk-through is also written out as ``notebooks/NAME.ipynb``, with
@@ -143,7 +144,8 @@ def _evaluate(module, expr, where):
     else:
         namespace = vars(importlib.import_module(f"snippets.{module}"))
     try:
-        return eval(expr, {"figures": figures, "tokens": sentence.tokens, **namespace})
+        runs = {name: walkthrough.namespace for name, walkthrough in _walkthroughs.items()}
+        return eval(expr, {"figures": figures, "tokens": sentence.tokens, "runs": runs, **namespace})
     except Exception as error:
         raise PluginError(f"{where}: {error!r}") from error
 

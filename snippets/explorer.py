@@ -1,0 +1,51 @@
+"""The attention explorer's starting numbers, taken from the chapter's own runs.
+
+The explorer page (docs/explorer.md, docs/assets/explorer.js) recomputes attention in the reader's
+browser. It starts from exactly what sections 3.3 to 3.5 print: the six embeddings, the 3.4 weight
+matrices drawn with seed 123, the SelfAttention_v2 weights that 3.5 reuses (seed 789), and the dropout
+pattern seed 123 gives. The build hands this module the namespaces of those runs, so no seed or
+weight is drawn twice.
+"""
+
+import json
+
+from snippets.sentence import inputs, tokens
+
+
+def _rounded(tensor):
+    """Nested lists of floats, each the shortest decimal that reads back as the same float32."""
+    return [[float(str(value)) for value in row] for row in tensor.detach().numpy()]
+
+
+def initial_state(trainable, causal):
+    """The explorer's data, from the runs of ``trainable_attention`` (3.4) and ``causal_attention`` (3.5).
+
+    ``trainable`` and ``causal`` are those runs' namespaces (name -> value). Weight matrices are
+    stored as (d_in, d_out), so that a projection is ``x @ W`` in both sections' cases.
+    """
+    sa_v2 = causal["sa_v2"]
+    return {
+        "tokens": list(tokens),
+        "inputs": _rounded(inputs),
+        "weights": {
+            "trainable": {
+                "query": _rounded(trainable["W_query"]),
+                "key": _rounded(trainable["W_key"]),
+                "value": _rounded(trainable["W_value"]),
+            },
+            "causal": {  # nn.Linear keeps its weight as (d_out, d_in): transpose to (d_in, d_out)
+                "query": _rounded(sa_v2.W_query.weight.T),
+                "key": _rounded(sa_v2.W_key.weight.T),
+                "value": _rounded(sa_v2.W_value.weight.T),
+            },
+        },
+        "dropout": {
+            "rate": causal["dropout"].p,
+            "keep": [[value != 0 for value in row] for row in causal["dropout_pattern"].tolist()],
+        },
+    }
+
+
+def initial_state_json(trainable, causal):
+    """:func:`initial_state` as compact JSON, safe inside a ``<script type="application/json">``."""
+    return json.dumps(initial_state(trainable, causal), separators=(",", ":")).replace("</", "<\\/")

@@ -1,0 +1,241 @@
+"""The attention explorer, driven in Chromium: what it shows equals what PyTorch computes.
+
+For every stage and every query token, with the chapter's embeddings and with edited ones, the test
+reads the numbers off the page and compares them with the same computation done here in PyTorch, on
+the weights of the chapter's own runs. The browser works in float64 and PyTorch in float32; the page
+shows four decimals, so shown numbers must agree within 1e-4.
+"""
+
+import math
+
+import pytest
+import torch
+from site_tools import sent_bytes
+
+from snippets import explorer
+from snippets.attention import causal_mask
+from snippets.sentence import inputs, tokens
+
+STAGES = ["dot", "unscaled", "scaled", "causal", "dropout"]  # the explorer's order
+SHOWN = 1e-4  # four decimals shown, float64 against float32
+
+READ = """() => {
+  const root = document.getElementById("explorer");
+  const numbers = (role) => [...root.querySelectorAll(`[data-role=${role}]`)].map((e) => e.textContent);
+  return {
+    scores: numbers("score"),
+    before: numbers("before-dropout"),
+    weights: numbers("weight"),
+    context: root.querySelector("[data-role=context]").textContent,
+    rowSum: root.querySelector("span[data-role=row-sum]").textContent,
+    heatmap: [...root.querySelectorAll(".explorer-heatmap tbody tr")].map(
+      (row) => [...row.querySelectorAll("td")].map((cell) => [cell.dataset.value, cell.textContent])),
+    rowsMarked: [...root.querySelectorAll(".explorer-steps tbody tr")].map((row) => row.className),
+  };
+}"""
+
+
+def number(text):
+    """A number as the page writes it: a real minus sign, and −∞ for masked scores."""
+    text = text.strip().replace("−", "-")
+    return -math.inf if text == "-∞" else float(text)
+
+
+def vector(text):
+    return [number(part) for part in text.strip("[]").split(",")]
+
+
+@torch.no_grad()
+def expected(stage, x, multiplier, runs):
+    """What PyTorch computes at ``stage`` for embeddings ``x``, with the chapter's weights and seeds."""
+    if stage == "dot":
+        queries = keys = values = x
+    elif stage in ("unscaled", "scaled"):
+        run = runs["trainable_attention"].namespace
+        queries, keys, values = x @ run["W_query"], x @ run["W_key"], x @ run["W_value"]
+    else:
+        sa_v2 = runs["causal_attention"].namespace["sa_v2"]
+        queries, keys, values = sa_v2.W_query(x), sa_v2.W_key(x), sa_v2.W_value(x)
+    scores = queries @ keys.T
+    divisor = keys.shape[-1] ** 0.5 if stage in ("scaled", "causal", "dropout") else 1.0
+    logits = multiplier * scores / divisor
+    if stage in ("causal", "dropout"):
+        future = causal_mask(len(x))
+        scores, logits = scores.masked_fill(future, -torch.inf), logits.masked_fill(future, -torch.inf)
+    softmaxed = torch.softmax(logits, dim=-1)
+    weights = softmaxed
+    if stage == "dropout":  # the chapter's dropout, seeded as in section 3.5, in training mode
+        torch.manual_seed(123)
+        weights = torch.nn.Dropout(0.5)(softmaxed)
+    return {"scores": scores, "before": softmaxed, "weights": weights, "context": weights @ values}
+
+
+def assert_close(shown, computed, tolerance, what):
+    computed = [float(value) for value in computed]
+    assert len(shown) == len(computed), f"{what}: shows {len(shown)} numbers, PyTorch gives {len(computed)}"
+    for k, (a, b) in enumerate(zip(shown, computed, strict=True)):
+        same = a == b if math.isinf(b) else abs(a - b) <= tolerance
+        assert same, (
+            f"{what}[{k}]: the page shows {a}, PyTorch computes {b:.6f}\n  page:    {shown}\n  PyTorch: {computed}"
+        )
+
+
+def assert_matches_pytorch(page, stage, x, multiplier, query, runs):
+    """The page, at its current state, shows PyTorch's numbers for ``query`` and its whole weight matrix."""
+    shown = page.evaluate(READ)
+    truth = expected(stage, x, multiplier, runs)
+    where = f"stage {stage}, query {tokens[query]!r}, multiplier {multiplier}"
+    assert_close([number(s) for s in shown["scores"]], truth["scores"][query], SHOWN, f"{where}: scores")
+    assert_close([number(s) for s in shown["weights"]], truth["weights"][query], SHOWN, f"{where}: weights")
+    assert_close(vector(shown["context"]), truth["context"][query], SHOWN, f"{where}: context vector")
+    assert_close([number(shown["rowSum"])], [truth["weights"][query].sum()], SHOWN, f"{where}: row sum")
+    if stage == "dropout":
+        assert_close([number(s) for s in shown["before"]], truth["before"][query], SHOWN, f"{where}: before dropout")
+    for row, (cells, weights) in enumerate(zip(shown["heatmap"], truth["weights"], strict=True)):
+        assert_close([float(value) for value, _ in cells], weights, 1e-5, f"{where}: heatmap row {row}")
+        assert_close([number(text) for _, text in cells], weights, 0.005 + 1e-6, f"{where}: heatmap row {row} text")
+    return shown
+
+
+@pytest.fixture(scope="module")
+def tab(browser):
+    """One browser tab for the module: a reload is much quicker than a new tab."""
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    yield tab
+    tab.close()
+
+
+@pytest.fixture
+def page(tab, server):
+    """The explorer, freshly loaded: every test starts from the chapter's numbers."""
+    errors = []
+
+    def record(error):
+        errors.append(str(error))
+
+    tab.on("pageerror", record)
+    tab.goto(server + "explorer/", wait_until="load")
+    tab.wait_for_selector("#explorer[data-ready]")
+    yield tab
+    tab.remove_listener("pageerror", record)
+    assert not errors, f"the explorer raised: {errors}"
+
+
+def choose(page, group, index):
+    page.locator(f"label[for=explorer-{group}-{index}]").click()
+
+
+def set_multiplier(page, value):
+    page.locator("#explorer-multiplier").fill(str(value))
+
+
+def edit(page, token, dim, value):
+    page.locator(f"input[data-row='{token}'][data-col='{dim}']").fill(str(value))
+
+
+def test_journey_at_stage_3_3_shows_the_books_weights(page):
+    choose(page, "query", 1)
+    weights = [number(text) for text in page.evaluate(READ)["weights"]]
+    assert_close(weights, [0.1385, 0.2379, 0.2333, 0.1240, 0.1082, 0.1581], 1e-9, "journey's weights")
+
+
+def test_every_stage_and_query_shows_what_pytorch_computes_for_the_chapters_inputs(page, walkthroughs):
+    for index, stage in enumerate(STAGES):
+        choose(page, "stage", index)
+        for query in range(len(tokens)):
+            choose(page, "query", query)
+            assert_matches_pytorch(page, stage, inputs, 1.0, query, walkthroughs)
+
+
+@pytest.mark.parametrize(
+    ("edits", "multiplier"),
+    [
+        ({(1, 0): 1.5}, 1.0),  # one value of "journey" changed
+        ({(2, d): v for d, v in enumerate([0.55, 0.87, 0.66])}, 1.0),  # "starts" made equal to "journey"
+        ({(0, 2): -0.75, (5, 1): 2.25, (3, 0): 0.0}, 2.5),  # negatives, zeros and larger scores
+        ({(4, 1): 3.0}, 0.0),  # multiplier 0: every visible token weighs the same
+    ],
+    ids=["one-value", "two-tokens-equal", "several-values-sharper", "multiplier-zero"],
+)
+def test_edited_embeddings_show_what_pytorch_computes(page, walkthroughs, edits, multiplier):
+    x = inputs.clone()
+    for (token, dim), value in edits.items():
+        edit(page, token, dim, value)
+        x[token, dim] = value
+    set_multiplier(page, multiplier)
+    for index, stage in enumerate(STAGES):
+        choose(page, "stage", index)
+        for query in (0, 2, 5):
+            choose(page, "query", query)
+            assert_matches_pytorch(page, stage, x, multiplier, query, walkthroughs)
+
+
+def test_keyboard_alone_moves_the_query_and_the_multiplier_and_changes_are_announced(page, walkthroughs):
+    page.focus("#explorer-query-1")
+    page.keyboard.press("ArrowRight")  # radio groups move with the arrow keys
+    assert page.is_checked("#explorer-query-2")
+    page.focus("#explorer-multiplier")
+    page.keyboard.press("ArrowRight")  # one step of the slider: 1.25
+    assert page.locator("[data-role=multiplier]").inner_text() == "c = 1.25"
+    assert_matches_pytorch(page, "dot", inputs, 1.25, 2, walkthroughs)
+    page.wait_for_function(
+        "document.querySelector('[data-role=announcer]').textContent.includes('query starts')")
+    announced = page.locator("[data-role=announcer]").inner_text()
+    shown = page.evaluate(READ)["weights"]
+    assert all(f"{token} {value}" in announced for token, value in zip(tokens, shown, strict=True)), announced
+
+
+def test_dropout_stage_marks_the_dropped_weights_and_the_rows_stop_summing_to_one(page, walkthroughs):
+    choose(page, "stage", STAGES.index("dropout"))
+    keep = walkthroughs["causal_attention"].namespace["dropout_pattern"] != 0
+    sums = []
+    for query in range(len(tokens)):
+        choose(page, "query", query)
+        shown = page.evaluate(READ)
+        marks = ["masked" if j > query else "kept" if keep[query, j] else "dropped" for j in range(len(tokens))]
+        assert shown["rowsMarked"] == marks, f"query {tokens[query]!r}"
+        sums.append(number(shown["rowSum"]))
+    assert any(abs(total - 1) > 0.1 for total in sums), f"every row still sums to 1: {sums}"
+
+
+def test_reset_restores_the_chapters_embeddings_and_numbers(page, walkthroughs):
+    edit(page, 1, 1, 9)
+    page.get_by_role("button", name="Reset to the chapter's embeddings").click()
+    fields = page.locator(".explorer-embeddings input")
+    assert [float(fields.nth(k).input_value()) for k in range(fields.count())] == pytest.approx(
+        inputs.flatten().tolist())
+    choose(page, "query", 1)
+    assert_matches_pytorch(page, "dot", inputs, 1.0, 1, walkthroughs)
+
+
+def test_a_field_that_holds_no_number_is_flagged_and_the_last_numbers_stay(page, walkthroughs):
+    choose(page, "query", 1)
+    field = page.locator("input[data-row='1'][data-col='0']")
+    field.fill("")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert_matches_pytorch(page, "dot", inputs, 1.0, 1, walkthroughs)
+
+
+def test_without_javascript_the_static_figures_show_instead(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "explorer/", wait_until="load")
+    assert page.locator("#explorer").is_hidden()
+    assert page.locator("#explorer-fallback figure svg[role=img]").count() == 4
+    assert page.locator("#explorer-fallback").is_visible()
+    context.close()
+
+
+def test_the_explorers_starting_data_is_the_chapters(walkthroughs):
+    runs = {name: run.namespace for name, run in walkthroughs.items()}
+    data = explorer.initial_state(runs["trainable_attention"], runs["causal_attention"])
+    assert data["tokens"] == tokens
+    assert torch.tensor(data["inputs"]).equal(inputs)
+    assert torch.tensor(data["weights"]["trainable"]["query"]).equal(runs["trainable_attention"]["W_query"].data)
+    assert torch.tensor(data["weights"]["causal"]["value"]).equal(runs["causal_attention"]["sa_v2"].W_value.weight.T)
+
+
+def test_the_explorer_script_and_styles_are_well_under_30_kb_gzipped(built_site):
+    """Its script, plus the whole of the site's stylesheet that holds its styles."""
+    total = sum(sent_bytes(built_site / "assets" / name) for name in ("explorer.js", "site.css"))
+    assert total < 20 * 1024, f"explorer.js and site.css send {total / 1024:.1f} KB gzipped"
