@@ -255,7 +255,9 @@
       `<span data-role="context">${vector(result.context[i])}</span>`;
 
     // The per-token table: score, weight as a bar and a number, and what dropout did.
-    const columns = ["key token j", "score ω", stage.dropout ? "weight before dropout" : null, "weight α"].filter(Boolean);
+    const columns = stage.dropout
+      ? ["key token j", "score ω", "weight α before dropout", "after dropout"]
+      : ["key token j", "score ω", "weight α"];
     stepHead.replaceChildren(el("tr", {}, ...columns.map((c) => el("th", { scope: "col", text: c }))));
     stepTable.querySelector("caption").textContent = `Query “${q}” against every token`;
     stepBody.replaceChildren(...tokens.map((token, j) => {
