@@ -90,6 +90,7 @@ def server(built_site):
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
+    httpd.server_close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

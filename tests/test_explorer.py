@@ -17,6 +17,7 @@ from snippets.attention import causal_mask
 from snippets.sentence import inputs, tokens
 
 STAGES = ["dot", "unscaled", "scaled", "causal", "dropout"]  # the explorer's order
+EVERY_QUERY = range(len(tokens))
 SHOWN = 1e-4  # four decimals shown, float64 against float32
 
 READ = """() => {
@@ -125,6 +126,16 @@ def choose(page, group, index):
     page.locator(f"label[for=explorer-{group}-{index}]").click()
 
 
+def each_query(page, queries=EVERY_QUERY):
+    """Select each query token in turn, the way a keyboard user does: arrow keys move through the group."""
+    choose(page, "query", 0)
+    for query in range(max(queries) + 1):
+        if query:
+            page.keyboard.press("ArrowRight")
+        if query in queries:
+            yield query
+
+
 def set_multiplier(page, value):
     page.locator("#explorer-multiplier").fill(str(value))
 
@@ -142,8 +153,7 @@ def test_journey_at_stage_3_3_shows_the_books_weights(page):
 def test_every_stage_and_query_shows_what_pytorch_computes_for_the_chapters_inputs(page, walkthroughs):
     for index, stage in enumerate(STAGES):
         choose(page, "stage", index)
-        for query in range(len(tokens)):
-            choose(page, "query", query)
+        for query in each_query(page):
             assert_matches_pytorch(page, stage, inputs, 1.0, query, walkthroughs)
 
 
@@ -165,8 +175,7 @@ def test_edited_embeddings_show_what_pytorch_computes(page, walkthroughs, edits,
     set_multiplier(page, multiplier)
     for index, stage in enumerate(STAGES):
         choose(page, "stage", index)
-        for query in (0, 2, 5):
-            choose(page, "query", query)
+        for query in each_query(page, (0, 2, 5)):
             assert_matches_pytorch(page, stage, x, multiplier, query, walkthroughs)
 
 
@@ -189,8 +198,7 @@ def test_dropout_stage_marks_the_dropped_weights_and_the_rows_stop_summing_to_on
     choose(page, "stage", STAGES.index("dropout"))
     keep = walkthroughs["causal_attention"].namespace["dropout_pattern"] != 0
     sums = []
-    for query in range(len(tokens)):
-        choose(page, "query", query)
+    for query in each_query(page):
         shown = page.evaluate(READ)
         marks = ["masked" if j > query else "kept" if keep[query, j] else "dropped" for j in range(len(tokens))]
         assert shown["rowsMarked"] == marks, f"query {tokens[query]!r}"
