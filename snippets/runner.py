@@ -5,6 +5,7 @@ The site build, ``python -m snippets`` and the tests all go through :func:`run`,
 page, the output under it and the values the tests check come from one execution.
 """
 
+import ast
 import builtins
 import contextlib
 import importlib.util
@@ -151,6 +152,28 @@ def time_limit(seconds: float, what: str):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def dependencies(name: str) -> set[str]:
+    """The snippets modules whose source ``snippets.<name>``'s behaviour depends on: itself, and every
+    snippets module it imports, directly or through another one. A rebuild reruns a walk-through only
+    when one of these files has changed."""
+    package = module_path(name).parent
+    found, pending = set(), [name]
+    while pending:
+        current = pending.pop()
+        path = package / f"{current}.py"
+        if current in found or not path.exists():
+            continue
+        found.add(current)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "snippets":
+                pending += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("snippets."):
+                pending.append(node.module.split(".")[1])
+            elif isinstance(node, ast.Import):
+                pending += [alias.name.split(".")[1] for alias in node.names if alias.name.startswith("snippets.")]
+    return found
 
 
 def run(name: str, section_timeout: float = SECTION_TIMEOUT) -> Walkthrough:

@@ -110,3 +110,16 @@ def test_code_outside_sections_may_not_print(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "module_path", lambda name: script)
     with pytest.raises(runner.SectionError, match="code outside any section printed 'hidden"):
         runner.run("hidden")
+
+
+def test_dependencies_follow_imports_through_other_snippets_modules():
+    assert runner.dependencies("simple_attention") == {"simple_attention", "sentence"}
+    assert runner.dependencies("question_dropout") == {"question_dropout", "attention", "machine", "sentence"}
+    assert runner.dependencies("benchmark") >= {"benchmark", "efficient_attention", "attention"}
+
+
+def test_an_edit_to_the_sentence_reruns_the_chapter_but_not_the_dark_room():
+    """What a `mkdocs serve` rebuild reruns after snippets/sentence.py changes."""
+    stale = {name for name in runner.WALKTHROUGHS if "sentence" in runner.dependencies(name)}
+    assert {"simple_attention", "trainable_attention", "causal_attention", "multihead_attention"} <= stale
+    assert "dark_room" not in stale

@@ -39,7 +39,7 @@ _NOTEBOOK = re.compile(r"^\{\{ notebook (?P<module>\w+) \}\}[ \t]*$", re.M)
 _FIGURE = re.compile(r"^\{\{ figure (?P<module>\w+): (?P<expr>.+?) \| (?P<caption>[^}]+?) \}\}[ \t]*$", re.M)
 
 _walkthroughs = {}
-_fingerprint = None  # of the snippets sources that produced _walkthroughs
+_sources = {}  # module name -> hash of the snippets sources that produced _walkthroughs
 _notebook_dir = Path(tempfile.mkdtemp(prefix="attention-notebooks-"))
 
 # The walk-throughs that readers also get as notebooks.
@@ -62,38 +62,47 @@ _CDN_SCRIPTS = re.compile(
 )
 
 
-def _snippets_fingerprint():
-    """A hash of every source file of the snippets package: what the walk-throughs' output depends on."""
+def _source_hashes():
+    """Module name -> hash of its source, for every file of the snippets package."""
     package = Path(importlib.util.find_spec("snippets").submodule_search_locations[0])
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return {path.stem: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(package.glob("*.py"))}
 
 
 def on_pre_build(config):
-    global _fingerprint
-    # Under `mkdocs serve`, a rebuild after a prose edit reuses the last run; after a snippet edit,
-    # forget the imported modules so the edited code runs afresh. A new process always runs everything.
-    fingerprint = _snippets_fingerprint()
-    if fingerprint == _fingerprint:
+    global _sources
+    # A new process runs everything. Under `mkdocs serve`, a rebuild after a prose edit reuses the
+    # last run; after a snippet edit, the edited modules and every module that imports them are
+    # forgotten, and only the walk-throughs that depend on them run again.
+    sources = _source_hashes()
+    changed = {name for name in sources.keys() | _sources.keys() if sources.get(name) != _sources.get(name)}
+    if not changed:
         return
-    for name in [name for name in sys.modules if name == "snippets" or name.startswith("snippets.")]:
-        del sys.modules[name]
+    if not _sources or changed & {"__init__", "runner"}:  # the first build, or the machinery itself changed
+        stale = set(sources)
+    else:
+        from snippets import runner
+
+        stale = {name for name in sources if runner.dependencies(name) & changed}
+    package = sys.modules.get("snippets")
+    for name in stale:
+        sys.modules.pop(f"snippets.{name}", None)
+        if package is not None and name in vars(package):  # else `from snippets import name` finds the old one
+            delattr(package, name)
     from snippets import machine, notebooks, runner
 
-    _fingerprint = None
-    _walkthroughs.clear()
+    _sources.clear()
     for name in runner.WALKTHROUGHS:
-        try:
-            _walkthroughs[name] = runner.run(name)
-        except Exception as error:
-            raise PluginError(f"running snippets.{name} failed: {error!r}") from error
+        if name in stale or name not in _walkthroughs:
+            try:
+                _walkthroughs[name] = runner.run(name)
+            except Exception as error:
+                raise PluginError(f"running snippets.{name} failed: {error!r}") from error
+    (_notebook_dir / "notebooks").mkdir(exist_ok=True)
     for name in NOTEBOOKS:
-        nb = notebooks.notebook(_walkthroughs[name], runner.summary(name), machine.describe())
-        (_notebook_dir / "notebooks").mkdir(exist_ok=True)
-        (_notebook_dir / "notebooks" / f"{name}.ipynb").write_text(notebooks.dumps(nb), encoding="utf-8")
-    _fingerprint = fingerprint
+        if name in stale or "notebooks" in stale or "machine" in stale:
+            nb = notebooks.notebook(_walkthroughs[name], runner.summary(name), machine.describe())
+            (_notebook_dir / "notebooks" / f"{name}.ipynb").write_text(notebooks.dumps(nb), encoding="utf-8")
+    _sources.update(sources)
 
 
 @event_priority(100)  # before mkdocs-jupyter turns .ipynb files into pages
