@@ -5,17 +5,21 @@ in light and dark mode. Each figure carries a text alternative: a title, and a d
 lists its values or summarises its shape.
 """
 
+import hashlib
 import itertools
 import math
 from html import escape
 
-_ids = itertools.count(1)
 CELL = 46  # size of one heatmap cell, in SVG units
 
 
 def _svg(width, height, title, description, body, kind):
-    """Wrap drawing elements in an accessible <svg>; ids stay unique within a page."""
-    n = next(_ids)
+    """Wrap drawing elements in an accessible <svg>.
+
+    Its ids come from its content: unique among a page's different figures, and the same in every
+    build, so an unchanged page stays unchanged.
+    """
+    n = hashlib.sha256(f"{kind}{title}{description}{body}".encode()).hexdigest()[:10]
     return (
         f'<svg class="figure-{kind}" viewBox="0 0 {width:g} {height:g}" role="img" '
         f'aria-labelledby="fig{n}-title fig{n}-desc" xmlns="http://www.w3.org/2000/svg">'

@@ -57,9 +57,14 @@ def test_heatmap_shades_the_largest_value_darkest_and_labels_every_cell():
     assert "a: 0.10, 0.90; b: 0.50, 0.00" in svg  # the description lists the values
 
 
-def test_heatmap_ids_are_unique_so_two_figures_can_share_a_page():
-    first, second = (figures.heatmap(torch.eye(2), ["a", "b"], title="t") for _ in range(2))
-    assert re.search(r'id="(fig\d+)-title"', first).group(1) != re.search(r'id="(fig\d+)-title"', second).group(1)
+def test_figure_ids_differ_between_figures_and_stay_the_same_from_build_to_build():
+    def figure_id(svg):
+        return re.search(r'id="(fig\w+)-title"', svg).group(1)
+
+    first, again = (figures.heatmap(torch.eye(2), ["a", "b"], title="t") for _ in range(2))
+    other = figures.heatmap(torch.eye(2), ["a", "b"], title="another")
+    assert figure_id(first) == figure_id(again), "the same figure must come out the same in every build"
+    assert figure_id(first) != figure_id(other), "two figures on one page need different ids"
 
 
 def test_head_split_draws_every_token_for_every_column_and_each_head():
