@@ -18,7 +18,7 @@ from pathlib import Path
 
 from site_tools import PAGE_BUDGET_KB, REPO, copy_site, environment, mkdocs_serve, sent_bytes, wait_for
 
-BUDGETS = {"cold build": 30.0, "rebuild after a prose edit": 2.0, "test suite": 90.0}
+BUDGETS = {"cold build": 30.0, "rebuild after a prose edit": 2.0, "browser tests": 60.0, "test suite": 90.0}
 
 
 def cold_build(copy: Path) -> tuple[float, Path]:
@@ -41,11 +41,16 @@ def serve_rebuilds(copy: Path) -> dict[str, float]:
         return times
 
 
-def test_suite() -> float:
+def test_suite(*args: str, env: dict | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=REPO,
-                   stdout=subprocess.DEVNULL, check=False)
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], cwd=REPO,
+                   stdout=subprocess.DEVNULL, check=False, env=env)
     return time.perf_counter() - start
+
+
+def browser_suite(site: Path) -> float:
+    """The browser tests alone, against the site already built (they share the build with other tests)."""
+    return test_suite("tests/test_browser.py", "tests/test_explorer.py", env={**os.environ, "BUILT_SITE": str(site)})
 
 
 def page_weights(site: Path) -> list[tuple[str, int, float, float]]:
@@ -73,6 +78,8 @@ def main() -> None:
         figures["cold build"], site = cold_build(copy)
         weights = page_weights(site)
         figures.update(serve_rebuilds(copy))
+        if not args.no_tests:
+            figures["browser tests"] = browser_suite(site)
     if not args.no_tests:
         figures["test suite"] = test_suite()
 

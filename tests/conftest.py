@@ -34,7 +34,13 @@ def walkthroughs():
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
-    """The site built with `mkdocs build --strict` into a temporary folder."""
+    """The site built with `mkdocs build --strict` into a temporary folder.
+
+    tests/benchmark_site.py times the browser tests alone by pointing BUILT_SITE at the site it
+    has just built; nothing else sets it.
+    """
+    if os.environ.get("BUILT_SITE"):
+        return Path(os.environ["BUILT_SITE"])
     site = tmp_path_factory.mktemp("site")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],

@@ -82,33 +82,33 @@ TEXT_COLOURS = r"""() => {
   // Every visible piece of text outside the SVG figures, as (text colour, background, size class, example):
   // the background is what lies behind the element, translucent layers composited over the first opaque one.
   const parse = (colour) => (colour.match(/[\d.]+/g) || []).map(Number);
+  const behind = new Map();  // element -> [r, g, b] of what shows through it
   const background = (el) => {
-    const layers = [];
-    for (; el; el = el.parentElement) {
+    if (!el) return [255, 255, 255];
+    if (!behind.has(el)) {
       const [r, g, b, a = 1] = parse(getComputedStyle(el).backgroundColor);
-      if (a > 0) layers.push([r, g, b, a]);
-      if (a === 1) break;
+      const under = a === 1 ? [0, 0, 0] : background(el.parentElement);
+      behind.set(el, [r * a + under[0] * (1 - a), g * a + under[1] * (1 - a), b * a + under[2] * (1 - a)]);
     }
-    let [r, g, b] = [255, 255, 255];
-    for (const [lr, lg, lb, a] of layers.reverse()) {
-      [r, g, b] = [lr * a + r * (1 - a), lg * a + g * (1 - a), lb * a + b * (1 - a)];
-    }
-    return `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`;
+    return behind.get(el);
   };
+  const elements = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.textContent.trim()) elements.add(node.parentElement);
+  }
   const pairs = {};
   let count = 0;
-  for (const el of document.body.querySelectorAll("*")) {
-    if (el.closest("svg, script, style, noscript, .md-search__output")) continue;
-    const own = [...el.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && node.textContent.trim());
-    if (!own || !el.getClientRects().length) continue;
+  for (const el of elements) {
+    if (el.closest("svg, script, style, noscript, .md-search__output") || !el.getClientRects().length) continue;
     const style = getComputedStyle(el);
     if (style.visibility !== "visible" || Number(style.opacity) === 0) continue;
+    count += 1;
     const size = parseFloat(style.fontSize);
     const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
-    count += 1;
-    const key = `${style.color}|${background(el)}|${large ? "large" : "normal"}`;
+    const rgb = "rgb(" + background(el).map(Math.round).join(", ") + ")";
     const first = typeof el.className === "string" && el.className ? "." + el.className.split(" ")[0] : "";
-    pairs[key] ??= el.tagName.toLowerCase() + first;
+    pairs[`${style.color}|${rgb}|${large ? "large" : "normal"}`] ??= el.tagName.toLowerCase() + first;
   }
   return { count, pairs: Object.entries(pairs).map(([pair, example]) => [...pair.split("|"), example]) };
 }"""
@@ -160,8 +160,9 @@ def visit(tab, cdp, server, name, record):
     stem = name.strip("/").replace("/", "_") or "home"
     results = {}
     for scheme in ("light", "dark"):
-        if scheme == "dark":
-            tab.locator("form[data-md-component=palette] label:visible").first.click()
+        if scheme == "dark":  # the toggle, clicked from the page (test_the_colour_toggle_... uses the mouse)
+            tab.evaluate("[...document.querySelectorAll('form[data-md-component=palette] label')]"
+                         ".find((label) => label.offsetParent).click()")
             tab.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
         screenshot(cdp, SCREENSHOTS / f"{stem}-{scheme}.jpeg", full_page=scheme == "light")
         results[scheme] = {"text_colours": tab.evaluate(TEXT_COLOURS)}
@@ -284,11 +285,12 @@ def test_search_finds_the_right_page(browser, server):
     for query, target in SEARCHES.items():
         search.click()
         search.fill("")
-        search.press_sequentially(query, delay=10)
+        search.press_sequentially(query)  # Material searches as keys are typed, not on fill()
         results = page.locator(".md-search-result__item > a")
+        # The results belong to this query once their links carry it (Material adds ?h=the+query).
         page.wait_for_function(
-            "q => document.querySelector('.md-search-result__meta')?.textContent.includes('matching')"
-            " && document.querySelector('input.md-search__input').value === q", arg=query, timeout=10_000)
+            "h => [...document.querySelectorAll('.md-search-result__item a')].some((a) => a.href.includes(h))",
+            arg="h=" + query.replace(" ", "+"), timeout=10_000)
         hrefs = [results.nth(k).get_attribute("href") for k in range(min(3, results.count()))]
         if not any(href.split("?")[0].split("#")[0].endswith(target) for href in hrefs):
             missed[query] = hrefs

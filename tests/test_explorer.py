@@ -12,7 +12,7 @@ import pytest
 import torch
 from site_tools import sent_bytes
 
-from snippets import explorer
+from snippets import explorer, runner
 from snippets.attention import causal_mask
 from snippets.sentence import inputs, tokens
 
@@ -99,6 +99,12 @@ def assert_matches_pytorch(page, stage, x, multiplier, query, runs):
 
 
 @pytest.fixture(scope="module")
+def runs():
+    """The two walk-throughs the explorer starts from (3.4 and 3.5), run here for their weights."""
+    return {name: runner.run(name) for name in ("trainable_attention", "causal_attention")}
+
+
+@pytest.fixture(scope="module")
 def tab(browser):
     """One browser tab for the module: a reload is much quicker than a new tab."""
     tab = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -122,12 +128,19 @@ def page(tab, server):
     assert not errors, f"the explorer raised: {errors}"
 
 
-def choose(page, group, index):
+def click(page, group, index):
     page.locator(f"label[for=explorer-{group}-{index}]").click()
 
 
+def choose(page, group, index):
+    """Select an option the way a keyboard user does: move the focus to it and press Space."""
+    page.focus(f"#explorer-{group}-{index}")
+    page.keyboard.press("Space")
+    assert page.is_checked(f"#explorer-{group}-{index}")
+
+
 def each_query(page, queries=EVERY_QUERY):
-    """Select each query token in turn, the way a keyboard user does: arrow keys move through the group."""
+    """Select each query token in turn: the arrow keys move through a group of options."""
     choose(page, "query", 0)
     for query in range(max(queries) + 1):
         if query:
@@ -145,29 +158,29 @@ def edit(page, token, dim, value):
 
 
 def test_journey_at_stage_3_3_shows_the_books_weights(page):
-    choose(page, "query", 1)
+    click(page, "query", 2)
+    click(page, "query", 1)  # with the mouse
     weights = [number(text) for text in page.evaluate(READ)["weights"]]
     assert_close(weights, [0.1385, 0.2379, 0.2333, 0.1240, 0.1082, 0.1581], 1e-9, "journey's weights")
 
 
-def test_every_stage_and_query_shows_what_pytorch_computes_for_the_chapters_inputs(page, walkthroughs):
+def test_every_stage_and_query_shows_what_pytorch_computes_for_the_chapters_inputs(page, runs):
     for index, stage in enumerate(STAGES):
         choose(page, "stage", index)
         for query in each_query(page):
-            assert_matches_pytorch(page, stage, inputs, 1.0, query, walkthroughs)
+            assert_matches_pytorch(page, stage, inputs, 1.0, query, runs)
 
 
 @pytest.mark.parametrize(
     ("edits", "multiplier"),
     [
-        ({(1, 0): 1.5}, 1.0),  # one value of "journey" changed
         ({(2, d): v for d, v in enumerate([0.55, 0.87, 0.66])}, 1.0),  # "starts" made equal to "journey"
         ({(0, 2): -0.75, (5, 1): 2.25, (3, 0): 0.0}, 2.5),  # negatives, zeros and larger scores
-        ({(4, 1): 3.0}, 0.0),  # multiplier 0: every visible token weighs the same
+        ({(1, 0): 1.5, (4, 1): 3.0}, 0.0),  # multiplier 0: every visible token weighs the same
     ],
-    ids=["one-value", "two-tokens-equal", "several-values-sharper", "multiplier-zero"],
+    ids=["two-tokens-equal", "several-values-sharper", "multiplier-zero"],
 )
-def test_edited_embeddings_show_what_pytorch_computes(page, walkthroughs, edits, multiplier):
+def test_edited_embeddings_show_what_pytorch_computes(page, runs, edits, multiplier):
     x = inputs.clone()
     for (token, dim), value in edits.items():
         edit(page, token, dim, value)
@@ -176,17 +189,17 @@ def test_edited_embeddings_show_what_pytorch_computes(page, walkthroughs, edits,
     for index, stage in enumerate(STAGES):
         choose(page, "stage", index)
         for query in each_query(page, (0, 2, 5)):
-            assert_matches_pytorch(page, stage, x, multiplier, query, walkthroughs)
+            assert_matches_pytorch(page, stage, x, multiplier, query, runs)
 
 
-def test_keyboard_alone_moves_the_query_and_the_multiplier_and_changes_are_announced(page, walkthroughs):
+def test_keyboard_alone_moves_the_query_and_the_multiplier_and_changes_are_announced(page, runs):
     page.focus("#explorer-query-1")
     page.keyboard.press("ArrowRight")  # radio groups move with the arrow keys
     assert page.is_checked("#explorer-query-2")
     page.focus("#explorer-multiplier")
     page.keyboard.press("ArrowRight")  # one step of the slider: 1.25
     assert page.locator("[data-role=multiplier]").inner_text() == "c = 1.25"
-    assert_matches_pytorch(page, "dot", inputs, 1.25, 2, walkthroughs)
+    assert_matches_pytorch(page, "dot", inputs, 1.25, 2, runs)
     page.wait_for_function(
         "document.querySelector('[data-role=announcer]').textContent.includes('query starts')")
     announced = page.locator("[data-role=announcer]").inner_text()
@@ -194,9 +207,9 @@ def test_keyboard_alone_moves_the_query_and_the_multiplier_and_changes_are_annou
     assert all(f"{token} {value}" in announced for token, value in zip(tokens, shown, strict=True)), announced
 
 
-def test_dropout_stage_marks_the_dropped_weights_and_the_rows_stop_summing_to_one(page, walkthroughs):
+def test_dropout_stage_marks_the_dropped_weights_and_the_rows_stop_summing_to_one(page, runs):
     choose(page, "stage", STAGES.index("dropout"))
-    keep = walkthroughs["causal_attention"].namespace["dropout_pattern"] != 0
+    keep = runs["causal_attention"].namespace["dropout_pattern"] != 0
     sums = []
     for query in each_query(page):
         shown = page.evaluate(READ)
@@ -206,22 +219,22 @@ def test_dropout_stage_marks_the_dropped_weights_and_the_rows_stop_summing_to_on
     assert any(abs(total - 1) > 0.1 for total in sums), f"every row still sums to 1: {sums}"
 
 
-def test_reset_restores_the_chapters_embeddings_and_numbers(page, walkthroughs):
+def test_reset_restores_the_chapters_embeddings_and_numbers(page, runs):
     edit(page, 1, 1, 9)
     page.get_by_role("button", name="Reset to the chapter's embeddings").click()
     fields = page.locator(".explorer-embeddings input")
     assert [float(fields.nth(k).input_value()) for k in range(fields.count())] == pytest.approx(
         inputs.flatten().tolist())
     choose(page, "query", 1)
-    assert_matches_pytorch(page, "dot", inputs, 1.0, 1, walkthroughs)
+    assert_matches_pytorch(page, "dot", inputs, 1.0, 1, runs)
 
 
-def test_a_field_that_holds_no_number_is_flagged_and_the_last_numbers_stay(page, walkthroughs):
+def test_a_field_that_holds_no_number_is_flagged_and_the_last_numbers_stay(page, runs):
     choose(page, "query", 1)
     field = page.locator("input[data-row='1'][data-col='0']")
     field.fill("")
     assert field.get_attribute("aria-invalid") == "true"
-    assert_matches_pytorch(page, "dot", inputs, 1.0, 1, walkthroughs)
+    assert_matches_pytorch(page, "dot", inputs, 1.0, 1, runs)
 
 
 def test_without_javascript_the_static_figures_show_instead(browser, server):
@@ -234,8 +247,8 @@ def test_without_javascript_the_static_figures_show_instead(browser, server):
     context.close()
 
 
-def test_the_explorers_starting_data_is_the_chapters(walkthroughs):
-    runs = {name: run.namespace for name, run in walkthroughs.items()}
+def test_the_explorers_starting_data_is_the_chapters(runs):
+    runs = {name: run.namespace for name, run in runs.items()}
     data = explorer.initial_state(runs["trainable_attention"], runs["causal_attention"])
     assert data["tokens"] == tokens
     assert torch.tensor(data["inputs"]).equal(inputs)
