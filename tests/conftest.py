@@ -4,13 +4,15 @@ browser (Debian's Chromium, driven by Playwright) serves every browser test."""
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
-from site_tools import REPO
+from site_tools import REPO, copy_site, start_serve, stop
 
 from snippets import runner
 
@@ -32,26 +34,70 @@ def walkthroughs():
     return {name: runner.run(name) for name in runner.WALKTHROUGHS}
 
 
+_build = {}  # the site build started in the background: process, folder, log
+_serve = {}  # `mkdocs serve` started in the background on a copy of the site: process, folder, url
+
+
+def _needs_site(item):
+    return "built_site" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The tests that need the built site run last, so that its build overlaps all the others."""
+    items.sort(key=_needs_site)  # a stable sort: the order is otherwise unchanged
+
+
+def pytest_collection_finish(session):
+    """Start the site build and the `mkdocs serve` test's server as soon as the tests are known, each
+    in a process of its own: the tests that run before the first one that needs them keep working
+    meanwhile (this machine has two cores)."""
+    if any("served_copy" in getattr(item, "fixturenames", ()) for item in session.items):
+        folder = Path(tempfile.mkdtemp(prefix="attention-serve-"))
+        copy_site(folder)
+        process, url = start_serve(folder)
+        _serve.update(process=process, folder=folder, url=url)
+    if os.environ.get("BUILT_SITE") or not any(_needs_site(item) for item in session.items):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="attention-site-"))
+    log = (folder / "build.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder / "site")],
+        cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    _build.update(process=process, folder=folder, log=log)
+
+
+def pytest_sessionfinish(session):
+    if _serve:
+        stop(_serve["process"])
+        shutil.rmtree(_serve["folder"], ignore_errors=True)
+    if _build:
+        _build["process"].kill()
+        _build["process"].wait()
+        _build["log"].close()
+        shutil.rmtree(_build["folder"], ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """The site built with `mkdocs build --strict` into a temporary folder.
+def built_site():
+    """The site built with `mkdocs build --strict` (started when collection finished) into a temporary folder.
 
     tests/benchmark_site.py times the browser tests alone by pointing BUILT_SITE at the site it
     has just built; nothing else sets it.
     """
     if os.environ.get("BUILT_SITE"):
         return Path(os.environ["BUILT_SITE"])
-    site = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        timeout=300,
-    )
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
-    return site
+    returncode = _build["process"].wait(timeout=300)
+    _build["log"].flush()
+    output = (_build["folder"] / "build.log").read_text(encoding="utf-8")
+    assert returncode == 0, f"mkdocs build --strict failed:\n{output}"
+    return _build["folder"] / "site"
+
+
+@pytest.fixture(scope="session")
+def served_copy():
+    """A copy of the site under `mkdocs serve` (started when collection finished): its folder and URL."""
+    return _serve["folder"], _serve["url"]
 
 
 # Debian's Chromium; CHROMIUM_PATH points elsewhere only where Debian's package is not available

@@ -53,9 +53,8 @@ def wait_for(url: str, text: str, limit: float) -> float:
     raise TimeoutError(f"{url} never showed {text!r} within {limit:g} s")
 
 
-@contextlib.contextmanager
-def mkdocs_serve(copy: Path):
-    """`mkdocs serve` on a free local port for the site copied into ``copy``; yields its base URL."""
+def start_serve(copy: Path) -> tuple[subprocess.Popen, str]:
+    """Start `mkdocs serve` on a free local port for the site copied into ``copy``: the process, its URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -63,8 +62,19 @@ def mkdocs_serve(copy: Path):
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=copy, env=environment(copy), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
+    return server, f"http://127.0.0.1:{port}/"
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def mkdocs_serve(copy: Path):
+    """`mkdocs serve` for the site copied into ``copy``, stopped afterwards; yields its base URL."""
+    server, url = start_serve(copy)
     try:
-        yield f"http://127.0.0.1:{port}/"
+        yield url
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)

@@ -8,7 +8,7 @@ import re
 import yaml
 from bs4 import BeautifulSoup
 from conftest import REPO
-from site_tools import copy_site, fetch, mkdocs_serve, wait_for
+from site_tools import fetch, wait_for
 
 from snippets import runner
 
@@ -167,17 +167,16 @@ def test_dropout_note_names_the_machine_that_built_the_page(built_site):
     assert f"This page was built with {machine.describe()}" in text
 
 
-def test_mkdocs_serve_shows_new_numbers_after_a_snippet_edit_and_new_prose_after_a_page_edit(tmp_path):
-    copy_site(tmp_path)
-    with mkdocs_serve(tmp_path) as base:
-        url = base + "simple-self-attention/"
-        wait_for(url, "0.9544, 1.4950", 90)  # TimeoutError: mkdocs serve never served the 3.3 page
-        sentence = tmp_path / "snippets" / "sentence.py"
-        sentence.write_text(sentence.read_text().replace("[0.43, 0.15, 0.89]", "[0.53, 0.15, 0.89]"))
-        # "Your" · "journey" grows by 0.10 × 0.55 = 0.055; TimeoutError: the page kept the old numbers
-        wait_for(url, "1.0094, 1.4950", 60)
-        # A prose edit re-renders only that page (docs/hooks/page_cache.py), with the new numbers kept.
-        page = tmp_path / "docs" / "simple-self-attention.md"
-        page.write_text(page.read_text() + "\nA sentence added by the test.\n")
-        wait_for(url, "added by the test", 60)
-        assert "1.0094, 1.4950" in fetch(url)
+def test_mkdocs_serve_shows_new_numbers_after_a_snippet_edit_and_new_prose_after_a_page_edit(served_copy):
+    copy, base = served_copy
+    url = base + "simple-self-attention/"
+    wait_for(url, "0.9544, 1.4950", 120)  # TimeoutError: mkdocs serve never served the 3.3 page
+    sentence = copy / "snippets" / "sentence.py"
+    sentence.write_text(sentence.read_text().replace("[0.43, 0.15, 0.89]", "[0.53, 0.15, 0.89]"))
+    # "Your" · "journey" grows by 0.10 × 0.55 = 0.055; TimeoutError: the page kept the old numbers
+    wait_for(url, "1.0094, 1.4950", 60)
+    # A prose edit re-renders only that page (docs/hooks/page_cache.py), with the new numbers kept.
+    page = copy / "docs" / "simple-self-attention.md"
+    page.write_text(page.read_text() + "\nA sentence added by the test.\n")
+    wait_for(url, "added by the test", 60)
+    assert "1.0094, 1.4950" in fetch(url)
