@@ -56,8 +56,11 @@ def pytest_collection_finish(session):
         copy_site(folder)
         process, url = start_serve(folder)
         _serve.update(process=process, folder=folder, url=url)
-    if os.environ.get("BUILT_SITE") or not any(_needs_site(item) for item in session.items):
-        return
+    if not os.environ.get("BUILT_SITE") and any(_needs_site(item) for item in session.items):
+        _start_build()
+
+
+def _start_build():
     folder = Path(tempfile.mkdtemp(prefix="attention-site-"))
     log = (folder / "build.log").open("w")
     process = subprocess.Popen(
@@ -87,6 +90,8 @@ def built_site():
     """
     if os.environ.get("BUILT_SITE"):
         return Path(os.environ["BUILT_SITE"])
+    if not _build:  # asked for by a test that collection did not see coming
+        _start_build()
     returncode = _build["process"].wait(timeout=300)
     _build["log"].flush()
     output = (_build["folder"] / "build.log").read_text(encoding="utf-8")
