@@ -45,6 +45,7 @@
     },
   ];
 
+  const LIMIT = 100; // embeddings beyond this make exp() overflow for no insight
   const root = document.getElementById("explorer");
   const source = document.getElementById("explorer-data");
   if (!root || !source) return;
@@ -175,12 +176,13 @@
   const fields = tokens.map((token, i) => {
     const row = data.inputs[i].map((value, d) => {
       const field = el("input", {
-        type: "number", step: "0.01", value: String(value), "aria-label": `${token}, dimension ${d + 1}`,
-        "data-row": String(i), "data-col": String(d),
+        type: "number", step: "0.01", min: String(-LIMIT), max: String(LIMIT), value: String(value),
+        "aria-label": `${token}, dimension ${d + 1}`, "data-row": String(i), "data-col": String(d),
+        title: `A number from −${LIMIT} to ${LIMIT}`,
       });
       field.addEventListener("input", () => {
         const parsed = Number.parseFloat(field.value);
-        const valid = field.value.trim() !== "" && Number.isFinite(parsed);
+        const valid = field.value.trim() !== "" && Number.isFinite(parsed) && Math.abs(parsed) <= LIMIT;
         field.setAttribute("aria-invalid", String(!valid));
         if (!valid) return; // keep the last number until the field holds one again
         state.inputs[i][d] = parsed;

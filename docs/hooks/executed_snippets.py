@@ -69,7 +69,6 @@ def _source_hashes():
 
 
 def on_pre_build(config):
-    global _sources
     # A new process runs everything. Under `mkdocs serve`, a rebuild after a prose edit reuses the
     # last run; after a snippet edit, the edited modules and every module that imports them are
     # forgotten, and only the walk-throughs that depend on them run again.
