@@ -15,7 +15,7 @@
       label: "3.4 Projections, unscaled",
       weights: "trainable",
       note: "Queries, keys and values are the embeddings times W_query, W_key and W_value " +
-        "(section 3.4, seed 123). The scores go into softmax as they are.",
+        "(the seeded matrices of section 3.4). The scores go into softmax as they are.",
     },
     {
       id: "scaled",
@@ -30,7 +30,7 @@
       weights: "causal",
       scaled: true,
       masked: true,
-      note: "The weights of SelfAttention_v2 (seed 789), which section 3.5 starts from. Scores of later " +
+      note: "The weights of the SelfAttention_v2 that section 3.5 starts from. Scores of later " +
         "tokens become −∞, so softmax gives them weight 0 and shares 1 among the rest.",
     },
     {
@@ -40,12 +40,12 @@
       scaled: true,
       masked: true,
       dropout: true,
-      note: "Dropout (training only) zeroes the weights where the chapter's seed-123 pattern says so and " +
-        "divides the survivors by 1 − p. Rows no longer sum to 1.",
+      note: "Dropout (training only) zeroes the weights where the chapter's seeded pattern says so and " +
+        "divides the survivors by 1 − p, so rows no longer sum to 1.",
     },
   ];
 
-  const LIMIT = 100; // embeddings beyond this make exp() overflow for no insight
+  const LIMIT = 100; // keeps every score finite and every number readable
   const root = document.getElementById("explorer");
   const source = document.getElementById("explorer-data");
   if (!root || !source) return;
@@ -102,6 +102,7 @@
     node.append(...children);
     return node;
   };
+  const short = (value) => String(Number(value.toPrecision(3))); // 2, 1.11, 0.707
   const fixed = (value, digits = 4) => (value === -Infinity ? "−∞" : value.toFixed(digits).replace("-", "−"));
   const vector = (values) => "[" + values.map((v) => fixed(v)).join(", ") + "]";
   const sub = (text) => `<sub>${text}</sub>`;
@@ -147,7 +148,7 @@
   const scoreFormula = el("p", { class: "explorer-formula" });
   const weightFormula = el("p", { class: "explorer-formula" });
   const contextFormula = el("p", { class: "explorer-formula" });
-  const rowSum = el("p", { class: "explorer-note", "data-role": "row-sum" });
+  const rowSum = el("p", { class: "explorer-note" });
 
   const stepTable = el("table", { class: "explorer-steps" });
   const stepHead = el("thead");
@@ -184,8 +185,7 @@
         const parsed = Number.parseFloat(field.value);
         const valid = field.value.trim() !== "" && Number.isFinite(parsed) && Math.abs(parsed) <= LIMIT;
         field.setAttribute("aria-invalid", String(!valid));
-        if (!valid) return; // keep the last number until the field holds one again
-        state.inputs[i][d] = parsed;
+        if (valid) state.inputs[i][d] = parsed; // else the last number stays until the field holds one again
         update();
       });
       return field;
@@ -204,7 +204,13 @@
     update();
   });
 
-  const announcer = el("p", { class: "explorer-announcer", "aria-live": "polite", "data-role": "announcer" });
+  const announcer = el("p", {
+    class: "explorer-announcer", "aria-live": "polite", "aria-atomic": "true", "data-role": "announcer",
+  });
+  const inputNote = el("p", {
+    id: "explorer-input-note", class: "explorer-note", hidden: "",
+    text: `A field above holds no number from −${LIMIT} to ${LIMIT}; the explorer keeps using its last value.`,
+  });
 
   root.append(
     el("div", { class: "explorer-controls" }, stageGroup, queryGroup, scale),
@@ -215,6 +221,7 @@
     contextFormula,
     el("div", { class: "explorer-scroll", tabindex: "0", role: "region", "aria-label": "Weight matrix" }, heatmap),
     el("div", { class: "explorer-scroll", tabindex: "0", role: "region", "aria-label": "Embeddings" }, editor),
+    inputNote,
     reset,
     announcer,
   );
@@ -250,10 +257,11 @@
     weightFormula.innerHTML =
       `2. Weights: <var>α</var>${sub(`${i + 1}j`)} = softmax${sub("j")}(${multiplier}<var>ω</var>${sub(`${i + 1}j`)}${scaled})` +
       (stage.dropout
-        ? `, then dropout: kept weights × 1/(1 − ${data.dropout.rate}) = ${fixed(1 / (1 - data.dropout.rate), 0)}, dropped ones 0`
+        ? `, then dropout: kept weights × 1/(1 − ${data.dropout.rate}) = ${short(1 / (1 - data.dropout.rate))}, dropped ones 0`
         : "");
+    const used = stage.dropout ? " after dropout" : "";
     contextFormula.innerHTML =
-      `3. Context vector: ${vec("z", i + 1)} = Σ${sub("j")} <var>α</var>${sub(`${i + 1}j`)} ${vec(value, "j")} = ` +
+      `3. Context vector: ${vec("z", i + 1)} = Σ${sub("j")} <var>α</var>${sub(`${i + 1}j`)}${used} ${vec(value, "j")} = ` +
       `<span data-role="context">${vector(result.context[i])}</span>`;
 
     // The per-token table: score, weight as a bar and a number, and what dropout did.
@@ -273,7 +281,7 @@
       let change = "";
       if (stage.dropout) {
         cells.push(el("td", { "data-role": "before-dropout", text: fixed(result.softmaxed[i][j]) }));
-        if (j <= i) change = data.dropout.keep[i][j] ? ` (kept, × ${fixed(1 / (1 - data.dropout.rate), 0)})` : " (dropped)";
+        if (j <= i) change = data.dropout.keep[i][j] ? ` (kept, × ${short(1 / (1 - data.dropout.rate))})` : " (dropped)";
       }
       cells.push(el("td", { class: "explorer-weight" }, bar,
         el("span", { "data-role": "weight", text: fixed(weight) }), change));
@@ -283,8 +291,14 @@
       return row;
     }));
     const sum = result.weights[i].reduce((a, b) => a + b, 0);
-    rowSum.innerHTML = `The weights in this row sum to <span data-role="row-sum">${fixed(sum)}</span>` +
-      (stage.dropout ? ": dropout removed some and doubled the rest, so the sum is no longer 1." : ".");
+    let why = ".";
+    if (stage.dropout) {
+      const seen = data.dropout.keep[i].slice(0, i + 1);
+      const kept = seen.filter(Boolean).length;
+      why = `: dropout kept ${kept} of the ${seen.length} weights this query may use, each × ` +
+        `${short(1 / (1 - data.dropout.rate))}, and zeroed the other ${seen.length - kept}, so the sum is no longer 1.`;
+    }
+    rowSum.innerHTML = `The weights in this row sum to <span data-role="row-sum">${fixed(sum)}</span>${why}`;
 
     heatCaption.textContent = `All attention weights at this stage (row: query, column: key); the “${q}” row is the one above`;
     const top = Math.max(...result.weights.flat()) || 1; // the darkest shade marks the largest weight
@@ -296,8 +310,19 @@
       cell.classList.toggle("current", r === i);
       cell.classList.toggle("dropped", Boolean(stage.dropout) && c <= r && !data.dropout.keep[r][c]);
     }));
+    heatBody.querySelectorAll("th").forEach((header, r) => {
+      if (r === i) header.setAttribute("aria-current", "true");
+      else header.removeAttribute("aria-current");
+    });
+    const invalid = fields.flat().filter((field) => field.getAttribute("aria-invalid") === "true");
+    inputNote.hidden = !invalid.length;
+    fields.flat().forEach((field) => {
+      if (invalid.includes(field)) field.setAttribute("aria-describedby", inputNote.id);
+      else field.removeAttribute("aria-describedby");
+    });
 
     clearTimeout(announceTimer);
+    if (!root.dataset.ready) return; // nothing to announce for the first view
     announceTimer = setTimeout(() => {
       announcer.textContent = `${stage.label}, query ${q}: weights ` +
         result.weights[i].map((w, j) => `${tokens[j]} ${fixed(w)}`).join(", ") +
