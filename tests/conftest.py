@@ -6,13 +6,12 @@ import http.server
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 from pathlib import Path
 
 import pytest
-from site_tools import REPO, copy_site, start_serve, stop
+from site_tools import REPO, build_command, copy_site, start_serve, stop
 
 from snippets import runner
 
@@ -52,19 +51,23 @@ def pytest_collection_finish(session):
     in a process of its own: the tests that run before the first one that needs them keep working
     meanwhile (this machine has two cores)."""
     if any("served_copy" in getattr(item, "fixturenames", ()) for item in session.items):
-        folder = Path(tempfile.mkdtemp(prefix="attention-serve-"))
-        copy_site(folder)
-        process, url = start_serve(folder)
-        _serve.update(process=process, folder=folder, url=url)
+        _start_serve()
     if not os.environ.get("BUILT_SITE") and any(_needs_site(item) for item in session.items):
         _start_build()
+
+
+def _start_serve():
+    folder = Path(tempfile.mkdtemp(prefix="attention-serve-"))
+    copy_site(folder)
+    process, url = start_serve(folder)
+    _serve.update(process=process, folder=folder, url=url)
 
 
 def _start_build():
     folder = Path(tempfile.mkdtemp(prefix="attention-site-"))
     log = (folder / "build.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder / "site")],
+        build_command(folder / "site"),
         cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     _build.update(process=process, folder=folder, log=log)
@@ -102,6 +105,8 @@ def built_site():
 @pytest.fixture(scope="session")
 def served_copy():
     """A copy of the site under `mkdocs serve` (started when collection finished): its folder and URL."""
+    if not _serve:  # asked for by a test that collection did not see coming
+        _start_serve()
     return _serve["folder"], _serve["url"]
 
 

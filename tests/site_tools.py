@@ -23,6 +23,11 @@ def sent_bytes(path: Path) -> int:
     return len(gzip.compress(data, 6)) if path.suffix in TEXT_SUFFIXES else len(data)
 
 
+def build_command(site: Path, *options: str) -> list[str]:
+    """`mkdocs build --strict` into ``site``, as the tests and the benchmark run it."""
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", *options, "--site-dir", str(site)]
+
+
 def copy_site(into: Path) -> None:
     """What a build needs: the configuration, the pages and the snippets package."""
     for item in ("mkdocs.yml", "docs", "snippets"):

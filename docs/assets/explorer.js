@@ -51,7 +51,8 @@
   if (!root || !source) return;
   const data = JSON.parse(source.textContent);
   const tokens = data.tokens;
-  const n = tokens.length;
+  const { rate, keep } = data.dropout;
+  const survivorScale = 1 / (1 - rate); // what dropout multiplies each kept weight by
   const state = {
     stage: STAGES[0],
     query: 1, // "journey", the chapter's running example
@@ -82,9 +83,8 @@
     const divisor = stage.scaled ? Math.sqrt(dK) : 1;
     const scores = queries.map((q, i) => keys.map((k, j) => (stage.masked && j > i ? -Infinity : dot(q, k))));
     const softmaxed = scores.map((row) => softmax(row.map((s) => (s === -Infinity ? s : (state.multiplier * s) / divisor))));
-    const rate = data.dropout.rate;
     const weights = stage.dropout
-      ? softmaxed.map((row, i) => row.map((w, j) => (data.dropout.keep[i][j] ? w / (1 - rate) : 0)))
+      ? softmaxed.map((row, i) => row.map((w, j) => (keep[i][j] ? w * survivorScale : 0)))
       : softmaxed;
     const context = weights.map((row) => values[0].map((_, col) => dot(row, values.map((v) => v[col]))));
     return { queries, keys, values, dK, divisor, scores, softmaxed, weights, context };
@@ -257,7 +257,7 @@
     weightFormula.innerHTML =
       `2. Weights: <var>α</var>${sub(`${i + 1}j`)} = softmax${sub("j")}(${multiplier}<var>ω</var>${sub(`${i + 1}j`)}${scaled})` +
       (stage.dropout
-        ? `, then dropout: kept weights × 1/(1 − ${data.dropout.rate}) = ${short(1 / (1 - data.dropout.rate))}, dropped ones 0`
+        ? `, then dropout: kept weights × 1/(1 − ${rate}) = ${short(survivorScale)}, dropped ones 0`
         : "");
     const used = stage.dropout ? " after dropout" : "";
     contextFormula.innerHTML =
@@ -281,22 +281,22 @@
       let change = "";
       if (stage.dropout) {
         cells.push(el("td", { "data-role": "before-dropout", text: fixed(result.softmaxed[i][j]) }));
-        if (j <= i) change = data.dropout.keep[i][j] ? ` (kept, × ${short(1 / (1 - data.dropout.rate))})` : " (dropped)";
+        if (j <= i) change = keep[i][j] ? ` (kept, × ${short(survivorScale)})` : " (dropped)";
       }
       cells.push(el("td", { class: "explorer-weight" }, bar,
         el("span", { "data-role": "weight", text: fixed(weight) }), change));
       const row = el("tr", {}, ...cells);
-      if (stage.dropout && j <= i) row.className = data.dropout.keep[i][j] ? "kept" : "dropped";
+      if (stage.dropout && j <= i) row.className = keep[i][j] ? "kept" : "dropped";
       if (stage.masked && j > i) row.className = "masked";
       return row;
     }));
     const sum = result.weights[i].reduce((a, b) => a + b, 0);
     let why = ".";
     if (stage.dropout) {
-      const seen = data.dropout.keep[i].slice(0, i + 1);
+      const seen = keep[i].slice(0, i + 1);
       const kept = seen.filter(Boolean).length;
       why = `: dropout kept ${kept} of the ${seen.length} weights this query may use, each × ` +
-        `${short(1 / (1 - data.dropout.rate))}, and zeroed the other ${seen.length - kept}, so the sum is no longer 1.`;
+        `${short(survivorScale)}, and zeroed the other ${seen.length - kept}, so the sum is no longer 1.`;
     }
     rowSum.innerHTML = `The weights in this row sum to <span data-role="row-sum">${fixed(sum)}</span>${why}`;
 
@@ -308,7 +308,7 @@
       cell.dataset.value = weight.toFixed(6);
       cell.style.setProperty("--share", String(Math.max(weight, 0) / top));
       cell.classList.toggle("current", r === i);
-      cell.classList.toggle("dropped", Boolean(stage.dropout) && c <= r && !data.dropout.keep[r][c]);
+      cell.classList.toggle("dropped", Boolean(stage.dropout) && c <= r && !keep[r][c]);
     }));
     heatBody.querySelectorAll("th").forEach((header, r) => {
       if (r === i) header.setAttribute("aria-current", "true");
