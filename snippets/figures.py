@@ -2,15 +2,56 @@
 
 The SVG uses CSS classes and the page's colours (see docs/assets/site.css), so every figure reads
 in light and dark mode. Each figure carries a text alternative: a title, and a description that
-lists its values or summarises its shape.
+lists its values or summarises its shape. The words a figure adds itself (axis names, descriptions)
+come in each edition's language: ``lang="en"`` or ``lang="ja"``.
 """
 
+import functools
 import hashlib
 import itertools
 import math
 from html import escape
+from types import SimpleNamespace
 
 CELL = 46  # size of one heatmap cell, in SVG units
+
+WORDS = {
+    "en": {
+        "query": "query",
+        "key": "key",
+        "heatmap": "Rows are {rows} tokens, columns are {cols} tokens. {values}.",
+        "projection": "projection",
+        "split": "split",
+        "head": "head {k}",
+        "head_split": "A grid of {tokens} token rows by {d_out} columns, coloured by head, is cut into "
+        "{heads} grids of {tokens} rows by {head_dim} columns, one per head.",
+        "goes": "{name} goes from {start:.2f} to {end:.2f}",
+        "guide": "{name} at {y:.2f}",
+        "chart": "{y_label} against {x_label}: {summary}.",
+        "guides": " Reference lines: {lines}.",
+        "separator": "; ",
+    },
+    "ja": {
+        "query": "クエリ",
+        "key": "キー",
+        "heatmap": "行は{rows}トークン、列は{cols}トークンです。{values}。",
+        "projection": "射影",
+        "split": "分割",
+        "head": "ヘッド {k}",
+        "head_split": "トークン {tokens} 行 × {d_out} 列の格子（ヘッドごとに色分け）を、ヘッドごとに "
+        "{tokens} 行 × {head_dim} 列の格子 {heads} 個に切り分けます。",
+        "goes": "{name}は {start:.2f} から {end:.2f} へ",
+        "guide": "{name}は {y:.2f}",
+        "chart": "{x_label}に対する{y_label}：{summary}。",
+        "guides": "参照線：{lines}。",
+        "separator": "、",
+    },
+}
+
+
+def in_language(lang):
+    """The drawing functions, with the words they add themselves in ``lang``."""
+    return SimpleNamespace(**{f.__name__: functools.partial(f, lang=lang) for f in (heatmap, head_split, line_chart)})
 
 
 def _svg(width, height, title, description, body, kind):
@@ -28,12 +69,14 @@ def _svg(width, height, title, description, body, kind):
     )
 
 
-def heatmap(matrix, row_labels, col_labels=None, *, title, decimals=2, row_axis="query", col_axis="key"):
+def heatmap(matrix, row_labels, col_labels=None, *, title, decimals=2, row_axis=None, col_axis=None, lang="en"):
     """A matrix as a grid of shaded cells, darkest for the largest value, each cell labelled.
 
     Every cell keeps its exact value (4 decimals) in ``data-value``, so tests can compare the
     figure with the printed tensor.
     """
+    words = WORDS[lang]
+    row_axis, col_axis = row_axis or words["query"], col_axis or words["key"]
     values = [[float(v) for v in row] for row in matrix.detach().tolist()]
     col_labels = row_labels if col_labels is None else col_labels
     top = max(abs(v) for row in values for v in row) or 1.0
@@ -66,16 +109,17 @@ def heatmap(matrix, row_labels, col_labels=None, *, title, decimals=2, row_axis=
                 f'<text class="{text_class}" x="{x + CELL / 2 - 1:g}" y="{y + CELL / 2 + 4:g}" '
                 f'text-anchor="middle">{value:.{decimals}f}</text>'
             )
-    rows = "; ".join(
+    rows = words["separator"].join(
         f"{label}: " + ", ".join(f"{value:.{decimals}f}" for value in row)
         for label, row in zip(row_labels, values, strict=True)
     )
-    description = f"Rows are {row_axis} tokens, columns are {col_axis} tokens. {rows}."
+    description = words["heatmap"].format(rows=row_axis, cols=col_axis, values=rows)
     return _svg(width, height, title, description, "".join(parts), "heatmap")
 
 
-def head_split(num_tokens, d_out, num_heads, *, title):
+def head_split(num_tokens, d_out, num_heads, *, title, lang="en"):
     """The (num_tokens, d_out) output of a projection, cut into num_heads slices of head_dim columns."""
+    words = WORDS[lang]
     head_dim = d_out // num_heads
     cell, slot, top = 22, 150, 10
     parts = [
@@ -97,22 +141,23 @@ def head_split(num_tokens, d_out, num_heads, *, title):
                 f'text-anchor="middle">{escape(line)}</text>'
             )
 
-    grid(slot / 2, d_out, lambda c: c // head_dim, ["projection", f"({num_tokens}, {d_out})"])
+    grid(slot / 2, d_out, lambda c: c // head_dim, [words["projection"], f"({num_tokens}, {d_out})"])
     middle = top + num_tokens * cell / 2
     parts.append(f'<path class="arrow" d="M{slot - 5} {middle:g} h50" marker-end="url(#split-arrow)"/>')
-    parts.append(f'<text class="label" x="{slot + 20}" y="{middle - 10:g}" text-anchor="middle">split</text>')
+    parts.append(
+        f'<text class="label" x="{slot + 20}" y="{middle - 10:g}" text-anchor="middle">{words["split"]}</text>'
+    )
     for head in range(num_heads):
         x_center = slot + 60 + slot * head + slot / 2
-        grid(x_center, head_dim, lambda c, head=head: head, [f"head {head}", f"({num_tokens}, {head_dim})"])
-    description = (
-        f"A grid of {num_tokens} token rows by {d_out} columns, coloured by head, is cut into "
-        f"{num_heads} grids of {num_tokens} rows by {head_dim} columns, one per head."
-    )
+        grid(
+            x_center, head_dim, lambda c, head=head: head, [words["head"].format(k=head), f"({num_tokens}, {head_dim})"]
+        )
+    description = words["head_split"].format(tokens=num_tokens, d_out=d_out, heads=num_heads, head_dim=head_dim)
     width = slot + 60 + slot * num_heads
     return _svg(width, top + num_tokens * cell + 50, title, description, "".join(parts), "split")
 
 
-def line_chart(series, *, title, x_label, y_label, guides=None, y_max=None):
+def line_chart(series, *, title, x_label, y_label, guides=None, y_max=None, lang="en"):
     """Lines over a shared x axis. ``series``: name -> (xs, ys); ``guides``: name -> constant y."""
     guides = guides or {}
     width, height, left, right, top, bottom = 640, 320, 56, 150, 16, 44
@@ -137,9 +182,7 @@ def line_chart(series, *, title, x_label, y_label, guides=None, y_max=None):
         parts.append(f'<line class="grid" x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}"/>')
         parts.append(f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{k * step:g}</text>')
     for x in (x_min, (x_min + x_max) / 2, x_max):
-        parts.append(
-            f'<text class="tick" x="{px(x):.1f}" y="{height - bottom + 16}" text-anchor="middle">{x:g}</text>'
-        )
+        parts.append(f'<text class="tick" x="{px(x):.1f}" y="{height - bottom + 16}" text-anchor="middle">{x:g}</text>')
     parts.append(
         f'<text class="axis" x="{(left + width - right) / 2:g}" y="{height - 6}" text-anchor="middle">'
         f"{escape(x_label)}</text>"
@@ -158,11 +201,14 @@ def line_chart(series, *, title, x_label, y_label, guides=None, y_max=None):
             f'<text class="legend series-label-{k}" x="{width - right + 6}" y="{py(ys_[-1]) + 4:.1f}">'
             f"{escape(name)}</text>"
         )
-    summary = "; ".join(
-        f"{name} goes from {ys_[0]:.2f} to {ys_[-1]:.2f}" for name, (_, ys_) in series.items()
+    words = WORDS[lang]
+    summary = words["separator"].join(
+        words["goes"].format(name=name, start=ys_[0], end=ys_[-1]) for name, (_, ys_) in series.items()
     )
-    lines = "; ".join(f"{name} at {y:.2f}" for name, y in guides.items())
-    description = f"{y_label} against {x_label}: {summary}." + (f" Reference lines: {lines}." if lines else "")
+    lines = words["separator"].join(words["guide"].format(name=name, y=y) for name, y in guides.items())
+    description = words["chart"].format(y_label=y_label, x_label=x_label, summary=summary) + (
+        words["guides"].format(lines=lines) if lines else ""
+    )
     return _svg(width, height, title, description, "".join(parts), "chart")
 
 

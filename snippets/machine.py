@@ -27,6 +27,28 @@ def dropout_matches_book():
     return not (torch.backends.mkl.is_available() and "intel" in cpu_vendor().lower())
 
 
-def describe():
-    """One line naming what produced this run's numbers."""
+# How dropout draws on this machine, as the end of a sentence that begins "…, where dropout", in each
+# edition's language: (as for the book, unlike the book).
+VERDICTS = {
+    "en": (
+        "draws from PyTorch's own generator, as for the book",
+        "draws from MKL's stream, so these patterns differ from the book's",
+    ),
+    "ja": (
+        "本と同じく PyTorch 自身の乱数生成器から乱数を引きます",
+        "MKL の乱数列から乱数を引くため、パターンは本と異なります",
+    ),
+}
+
+
+def dropout_verdict(lang="en"):
+    """Whether dropout here draws as the book's run did, in words, in ``lang`` ("en" or "ja")."""
+    as_for_the_book, unlike_the_book = VERDICTS[lang]
+    return as_for_the_book if dropout_matches_book() else unlike_the_book
+
+
+def describe(lang="en"):
+    """One line naming what produced this run's numbers, in ``lang`` ("en" or "ja")."""
+    if lang == "ja":
+        return f"PyTorch {torch.__version__}（{platform.system()} {platform.machine()}、{cpu_vendor()} CPU）"
     return f"PyTorch {torch.__version__} on {platform.system()} {platform.machine()} ({cpu_vendor()} CPU)"

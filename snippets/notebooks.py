@@ -8,27 +8,40 @@ import json
 
 from snippets.runner import Walkthrough
 
+INTRO = {
+    "en": (
+        "# {title}\n\n"
+        "The code of this page as a notebook: run the cells in order. The outputs below were produced "
+        "by the site build with {made_with}. To run it yourself, install this site's `snippets` package "
+        "first (`pip install -r requirements.txt` in the repository). [Download this notebook]({name}.ipynb)."
+    ),
+    "ja": (
+        "# {title}\n\n"
+        "このページのコードをノートブックにしたものです。セルを上から順に実行してください。"
+        "下の出力は、サイトのビルドが {made_with} で実行して得たものです。自分で実行するには、"
+        "先にこのサイトの `snippets` パッケージをインストールしてください"
+        "（リポジトリで `pip install -r requirements.txt`）。[このノートブックをダウンロード]({name}.ipynb)。"
+    ),
+}
 
-def notebook(walkthrough: Walkthrough, title: str, made_with: str) -> dict:
-    """The nbformat-4 notebook for ``walkthrough``, as a JSON-ready dict."""
-    intro = (
-        f"# {title}\n\n"
-        f"The code of this page as a notebook: run the cells in order. The outputs below were produced "
-        f"by the site build with {made_with}. To run it yourself, install this site's `snippets` package "
-        f"first (`pip install -r requirements.txt` in the repository). "
-        f"[Download this notebook]({walkthrough.name}.ipynb)."
-    )
+
+def notebook(walkthrough: Walkthrough, title: str, made_with: str, lang: str = "en") -> dict:
+    """The nbformat-4 notebook for ``walkthrough``, as a JSON-ready dict, introduced in ``lang``.
+    The code and outputs are the same in every language."""
+    intro = INTRO[lang].format(title=title, made_with=made_with, name=walkthrough.name)
     cells = [{"cell_type": "markdown", "id": "intro", "metadata": {}, "source": intro}]
     for count, (section, code) in enumerate(walkthrough.code.items(), start=1):
         output = walkthrough.output[section]
-        cells.append({
-            "cell_type": "code",
-            "id": section,
-            "execution_count": count,
-            "metadata": {"section": f"{walkthrough.name}:{section}"},
-            "source": code,
-            "outputs": [{"output_type": "stream", "name": "stdout", "text": output}] if output else [],
-        })
+        cells.append(
+            {
+                "cell_type": "code",
+                "id": section,
+                "execution_count": count,
+                "metadata": {"section": f"{walkthrough.name}:{section}"},
+                "source": code,
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": output}] if output else [],
+            }
+        )
     return {
         "cells": cells,
         "metadata": {

@@ -7,7 +7,6 @@ the hardware, so the checks look at rules and at averages over many draws, never
 # --8<-- [start:scaling]
 import torch
 
-from snippets import machine
 from snippets.attention import SelfAttention_v2, causal_mask
 from snippets.sentence import inputs
 
@@ -56,6 +55,4 @@ print("train(): output equals input:", torch.equal(dropout(weights), weights))
 torch.manual_seed(123)
 print("torch.rand(3) after manual_seed(123):", torch.rand(3))  # the same everywhere
 
-built_with = machine.describe()
-dropout_draws_like_the_book = machine.dropout_matches_book()  # False on Intel with MKL
 # --8<-- [end:your_machine]

@@ -1,0 +1,97 @@
+"""The English and Japanese editions' sources side by side: which pages pair up, and whether a
+Japanese page keeps its English page's structure (the same section ids, the same executed code and
+values, the same figures), so both editions show the same numbers from the same run.
+
+Run ``python tests/editions.py`` to list every difference; the tests assert there are none.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+from markdown.extensions.toc import slugify
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+LANGUAGE = "ja"
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADING = re.compile(r"^(#{1,6}) (?P<text>.*?)(?:\s*\{\s*#(?P<id>[\w-]+)\s*\})?\s*$")
+_DIRECTIVE = re.compile(r"\{\{ (?P<kind>run|code|value|notebook|figure) (?P<body>.+?) \}\}")
+
+
+def english_pages() -> list[Path]:
+    return sorted(path for path in DOCS.glob("*.md") if not path.name.endswith(f".{LANGUAGE}.md"))
+
+
+def japanese_pages() -> list[Path]:
+    return sorted(DOCS.glob(f"*.{LANGUAGE}.md"))
+
+
+def counterpart(path: Path) -> Path:
+    """The same page in the other edition: ``x.md`` <-> ``x.ja.md``."""
+    suffix = f".{LANGUAGE}.md"
+    if path.name.endswith(suffix):
+        return path.with_name(path.name[: -len(suffix)] + ".md")
+    return path.with_name(path.stem + suffix)
+
+
+def _outside_fences(text: str):
+    """The lines of a page that are Markdown: not its front matter, not inside a code fence."""
+    if text.startswith("---\n"):
+        text = text.split("\n---\n", 1)[1]
+    fenced = False
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced:
+            yield line
+
+
+def heading_ids(text: str) -> list[str]:
+    """Each heading's anchor, as the toc extension makes it: the explicit ``{ #id }``, else a slug."""
+    ids = []
+    for line in _outside_fences(text):
+        match = _HEADING.match(line)
+        if match:
+            ids.append(match["id"] or slugify(re.sub(r"[`*]", "", match["text"]), "-"))
+    return ids
+
+
+def directives(text: str) -> list[str]:
+    """The page's directives in order. A figure counts by its module and drawing function only:
+    its title, labels and caption are words, and words are translated."""
+    found = []
+    for match in _DIRECTIVE.finditer(text):
+        if match["kind"] == "figure":
+            module, expr = match["body"].split(": ", 1)
+            found.append(f"figure {module}: {expr.split('(', 1)[0]}")
+        else:
+            found.append(f"{match['kind']} {match['body']}")
+    return found
+
+
+def differences(japanese: Path) -> list[str]:
+    """What a Japanese page changed of its English page's structure, in readable lines."""
+    english = counterpart(japanese)
+    if not english.exists():
+        return [f"{japanese.name}: no English page {english.name}"]
+    en, ja = english.read_text(encoding="utf-8"), japanese.read_text(encoding="utf-8")
+    problems = []
+    for what, extract in (("section ids", heading_ids), ("directives", directives)):
+        want, got = extract(en), extract(ja)
+        if want != got:
+            missing = [item for item in want if item not in got]
+            extra = [item for item in got if item not in want]
+            problems.append(
+                f"{japanese.name}: {what} differ from {english.name}\n"
+                f"  missing: {missing}\n  not in English: {extra}"
+                + ("\n  (same items, different order)" if not missing and not extra else "")
+            )
+    return problems
+
+
+if __name__ == "__main__":
+    pages = [Path(arg) for arg in sys.argv[1:]] or japanese_pages()
+    problems = [problem for page in pages for problem in differences(page)]
+    print("\n".join(problems) or f"{len(pages)} Japanese page(s) keep their English structure.")
+    sys.exit(1 if problems else 0)
