@@ -14,12 +14,20 @@ from conftest import PAGE_REPORT, REPO
 from site_tools import PAGE_BUDGET_KB, sent_bytes
 
 SCREENSHOTS = REPO / "tests" / "screenshots"
-SEARCHES = {
-    "causal mask": "causal-attention/",
-    "dropout": "causal-attention/",
-    "softmax": "simple-self-attention/",
-    "register_buffer": "causal-attention/",
-    "dark room": "dark-room/",
+SEARCHES = {  # edition -> query -> the page it must find
+    "": {
+        "causal mask": "causal-attention/",
+        "dropout": "causal-attention/",
+        "softmax": "simple-self-attention/",
+        "register_buffer": "causal-attention/",
+        "dark room": "dark-room/",
+    },
+    "ja/": {
+        "因果的アテンション": "ja/causal-attention/",
+        "ドロップアウト": "ja/causal-attention/",
+        "ソフトマックス": "ja/simple-self-attention/",
+        "暗い部屋": "ja/dark-room/",
+    },
 }
 
 
@@ -277,25 +285,43 @@ def test_the_copy_button_copies_the_code_without_prompts_or_line_numbers(browser
     context.close()
 
 
-def test_search_finds_the_right_page(browser, server):
+@pytest.mark.parametrize("edition", SEARCHES, ids=["english", "japanese"])
+def test_search_finds_the_right_page_in_each_edition(browser, server, edition):
     page = browser.new_page()
-    page.goto(server, wait_until="load")
+    page.goto(server + edition, wait_until="load")
     search = page.locator("input.md-search__input")
     missed = {}
-    for query, target in SEARCHES.items():
+    for query, target in SEARCHES[edition].items():
         search.click()
         search.fill("")
         search.press_sequentially(query)  # Material searches as keys are typed, not on fill()
-        results = page.locator(".md-search-result__item > a")
-        # The results belong to this query once their links carry it (Material adds ?h=the+query).
+        search.press("End")  # a key event: Playwright inserts kana and kanji as text, without one
+        # The results belong to this query once their links carry its words (Material adds ?h=the+words,
+        # as it split the query: 因果的アテンション gives 因果 and アテンション).
         page.wait_for_function(
-            "h => [...document.querySelectorAll('.md-search-result__item a')].some((a) => a.href.includes(h))",
-            arg="h=" + query.replace(" ", "+"), timeout=10_000)
-        hrefs = [results.nth(k).get_attribute("href") for k in range(min(3, results.count()))]
-        if not any(href.split("?")[0].split("#")[0].endswith(target) for href in hrefs):
+            "q => [...document.querySelectorAll('.md-search-result__item a')].some((a) => {"
+            "  const words = new URL(a.href).searchParams.get('h');"
+            "  return words && words.split(' ').every((word) => q.includes(word)); })",
+            arg=query, timeout=10_000)
+        top = "links => links.slice(0, 3).map((a) => a.href)"
+        hrefs = page.eval_on_selector_all(".md-search-result__item > a", top)
+        if not any(href.split("?")[0].split("#")[0] == server + target for href in hrefs):
             missed[query] = hrefs
     page.close()
     assert not missed, f"the top three results miss the right page: {missed}"
+
+
+def test_the_language_switcher_keeps_the_reader_on_the_same_section(browser, server):
+    page = browser.new_page()
+    section = "#dropout-on-the-attention-weights"
+    page.goto(server + "causal-attention/" + section, wait_until="load")
+    for language, expected in (("ja", "ja/causal-attention/"), ("en", "causal-attention/")):
+        page.hover(".md-header__option .md-select")
+        page.click(f".md-select__link[hreflang={language}]")
+        page.wait_for_url(server + expected + section)
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.locator(section).count() == 1
+    page.close()
 
 
 def contrast(first, second):

@@ -4,46 +4,134 @@
 "use strict";
 
 (() => {
+  // Every word the explorer shows or announces, in each language of the site. The functions fill in
+  // numbers and pieces of formula (HTML) that the code below has already computed and formatted.
+  const TEXT = {
+    en: {
+      stages: {
+        dot: {
+          label: "3.3 Dot products",
+          note: "No trainable weights: each token's embedding serves as its query, key and value.",
+        },
+        unscaled: {
+          label: "3.4 Projections, unscaled",
+          note: "Queries, keys and values are the embeddings times W_query, W_key and W_value " +
+            "(the seeded matrices of section 3.4). The scores go into softmax as they are.",
+        },
+        scaled: {
+          label: "3.4 Projections, scaled by √d_k",
+          note: "As before, but the scores are divided by √d_k before softmax, as SelfAttention_v1 does.",
+        },
+        causal: {
+          label: "3.5 Causal mask",
+          note: "The weights of the SelfAttention_v2 that section 3.5 starts from. Scores of later " +
+            "tokens become −∞, so softmax gives them weight 0 and shares 1 among the rest.",
+        },
+        dropout: {
+          label: "3.5 Mask, then dropout",
+          note: "Dropout (training only) zeroes the weights where the chapter's seeded pattern says so and " +
+            "divides the survivors by 1 − p, so rows no longer sum to 1.",
+        },
+      },
+      stageLegend: "Stage of the chapter",
+      queryLegend: "Query token",
+      multiplier: "Score multiplier c (1 is the chapter's setting)",
+      embeddingsCaption: "The six embeddings (edit any value)",
+      tokenHeader: "token",
+      dimHeader: (n) => `dim ${n}`,
+      fieldLabel: (token, n) => `${token}, dimension ${n}`,
+      fieldRange: (limit) => `A number from −${limit} to ${limit}`,
+      reset: "Reset to the chapter's embeddings",
+      inputNote: (limit) => `A field above holds no number from −${limit} to ${limit}; the explorer keeps using its last value.`,
+      regions: { steps: "Scores and weights", heatmap: "Weight matrix", embeddings: "Embeddings" },
+      projection: (formulas, q, result) => `Projections: ${formulas.join(", ")}. For “${q}”: ${result}`,
+      scores: (formula) => `1. Scores: ${formula}`,
+      masked: (n) => `, and −∞ for every later token (j &gt; ${n})`,
+      weights: (formula) => `2. Weights: ${formula}`,
+      dropout: (rate, scale) => `, then dropout: kept weights × 1/(1 − ${rate}) = ${scale}, dropped ones 0`,
+      afterDropout: " after dropout",
+      context: (formula) => `3. Context vector: ${formula}`,
+      columns: ["key token j", "score ω", "weight α"],
+      dropoutColumns: ["key token j", "score ω", "weight α before dropout", "after dropout"],
+      stepsCaption: (q) => `Query “${q}” against every token`,
+      kept: (scale) => ` (kept, × ${scale})`,
+      dropped: " (dropped)",
+      rowSum: (sum, d) => `The weights in this row sum to ${sum}` + (d
+        ? `: dropout kept ${d.kept} of the ${d.seen} weights this query may use, each × ` +
+          `${d.scale}, and zeroed the other ${d.zeroed}, so the sum is no longer 1.`
+        : "."),
+      heatmapCaption: (q) => `All attention weights at this stage (row: query, column: key); the “${q}” row is the one above`,
+      announce: (stage, q, weights, context) =>
+        `${stage}, query ${q}: weights ${weights.join(", ")}; context vector ${context}.`,
+    },
+    ja: {
+      stages: {
+        dot: {
+          label: "3.3 内積",
+          note: "学習可能な重みはありません。各トークンの埋め込みが、そのままクエリ・キー・バリューになります。",
+        },
+        unscaled: {
+          label: "3.4 射影、スケーリングなし",
+          note: "クエリ・キー・バリューは、埋め込みにW_query、W_key、W_value（3.4節でシードを固定して作った行列）を" +
+            "掛けたものです。スコアはそのままソフトマックスに入ります。",
+        },
+        scaled: {
+          label: "3.4 射影、√d_kでスケーリング",
+          note: "前の段階と同じですが、SelfAttention_v1と同じように、ソフトマックスの前にスコアを√d_kで割ります。",
+        },
+        causal: {
+          label: "3.5 因果マスク",
+          note: "3.5節の出発点であるSelfAttention_v2の重みです。後ろのトークンのスコアは−∞になるので、" +
+            "ソフトマックスはそれらに重み0を与え、残りのトークンで1を分け合います。",
+        },
+        dropout: {
+          label: "3.5 マスクのあとにドロップアウト",
+          note: "ドロップアウト（学習時のみ）は、章でシードを固定したパターンが示す位置の重みを0にし、" +
+            "保持した重みを1 − pで割ります。そのため、行の合計はもう1になりません。",
+        },
+      },
+      stageLegend: "章の段階",
+      queryLegend: "クエリのトークン",
+      multiplier: "スコアの倍率c（章の設定は1）",
+      embeddingsCaption: "6つの埋め込み（どの値も編集できます）",
+      tokenHeader: "トークン",
+      dimHeader: (n) => `${n}次元目`,
+      fieldLabel: (token, n) => `${token}、${n}次元目`,
+      fieldRange: (limit) => `−${limit}から${limit}までの数`,
+      reset: "章の埋め込みに戻す",
+      inputNote: (limit) => `上の欄のどれかに、−${limit}から${limit}までの数が入っていません。` +
+        "その欄については、エクスプローラーは最後の値を使い続けます。",
+      regions: { steps: "スコアと重み", heatmap: "重み行列", embeddings: "埋め込み" },
+      projection: (formulas, q, result) => `射影：${formulas.join("、")}。「${q}」では${result}`,
+      scores: (formula) => `1. スコア：${formula}`,
+      masked: (n) => `。ただし、後ろのトークン（j &gt; ${n}）では−∞`,
+      weights: (formula) => `2. 重み：${formula}`,
+      dropout: (rate, scale) => `。続いてドロップアウト：保持した重みは × 1/(1 − ${rate}) = ${scale}、ドロップした重みは0`,
+      afterDropout: "（ドロップアウト後）",
+      context: (formula) => `3. コンテキストベクトル：${formula}`,
+      columns: ["キーのトークン（j）", "スコア（ω）", "重み（α）"],
+      dropoutColumns: ["キーのトークン（j）", "スコア（ω）", "ドロップアウト前の重み（α）", "ドロップアウト後"],
+      stepsCaption: (q) => `クエリ「${q}」と各トークン`,
+      kept: (scale) => `（保持、× ${scale}）`,
+      dropped: "（ドロップ）",
+      rowSum: (sum, d) => `この行の重みの合計は${sum}です。` + (d
+        ? `ドロップアウトは、このクエリが使える${d.seen}個の重みのうち${d.kept}個を保持してそれぞれ${d.scale}倍にし、` +
+          `残りの${d.zeroed}個を0にしました。そのため、合計はもう1ではありません。`
+        : ""),
+      heatmapCaption: (q) => `この段階のすべてのアテンション重み（行：クエリ、列：キー）。「${q}」の行が、上の表に示した行です`,
+      announce: (stage, q, weights, context) =>
+        `${stage}、クエリ「${q}」。重みは${weights.join("、")}。コンテキストベクトルは${context}。`,
+    },
+  };
+  const T = TEXT[document.documentElement.lang === "ja" ? "ja" : "en"];
+
   const STAGES = [
-    {
-      id: "dot",
-      label: "3.3 Dot products",
-      note: "No trainable weights: each token's embedding serves as its query, key and value.",
-    },
-    {
-      id: "unscaled",
-      label: "3.4 Projections, unscaled",
-      weights: "trainable",
-      note: "Queries, keys and values are the embeddings times W_query, W_key and W_value " +
-        "(the seeded matrices of section 3.4). The scores go into softmax as they are.",
-    },
-    {
-      id: "scaled",
-      label: "3.4 Projections, scaled by √d_k",
-      weights: "trainable",
-      scaled: true,
-      note: "As before, but the scores are divided by √d_k before softmax, as SelfAttention_v1 does.",
-    },
-    {
-      id: "causal",
-      label: "3.5 Causal mask",
-      weights: "causal",
-      scaled: true,
-      masked: true,
-      note: "The weights of the SelfAttention_v2 that section 3.5 starts from. Scores of later " +
-        "tokens become −∞, so softmax gives them weight 0 and shares 1 among the rest.",
-    },
-    {
-      id: "dropout",
-      label: "3.5 Mask, then dropout",
-      weights: "causal",
-      scaled: true,
-      masked: true,
-      dropout: true,
-      note: "Dropout (training only) zeroes the weights where the chapter's seeded pattern says so and " +
-        "divides the survivors by 1 − p, so rows no longer sum to 1.",
-    },
-  ];
+    { id: "dot" },
+    { id: "unscaled", weights: "trainable" },
+    { id: "scaled", weights: "trainable", scaled: true },
+    { id: "causal", weights: "causal", scaled: true, masked: true },
+    { id: "dropout", weights: "causal", scaled: true, masked: true, dropout: true },
+  ].map((stage) => ({ ...stage, ...T.stages[stage.id] })); // label and note in the page's language
 
   const LIMIT = 100; // keeps every score finite and every number readable
   const root = document.getElementById("explorer");
@@ -120,11 +208,11 @@
     return group;
   }
 
-  const stageGroup = radioGroup("stage", "Stage of the chapter", STAGES.map((s) => s.label), 0, (index) => {
+  const stageGroup = radioGroup("stage", T.stageLegend, STAGES.map((s) => s.label), 0, (index) => {
     state.stage = STAGES[index];
     update();
   });
-  const queryGroup = radioGroup("query", "Query token", tokens, state.query, (index) => {
+  const queryGroup = radioGroup("query", T.queryLegend, tokens, state.query, (index) => {
     state.query = index;
     update();
   });
@@ -139,7 +227,7 @@
   });
   const scale = el(
     "div", { class: "explorer-scale" },
-    el("label", { for: "explorer-multiplier", text: "Score multiplier c (1 is the chapter's setting)" }),
+    el("label", { for: "explorer-multiplier", text: T.multiplier }),
     el("div", { class: "explorer-slider" }, slider, sliderValue),
   );
 
@@ -169,17 +257,17 @@
   // The embeddings, editable: one number field per value.
   const editor = el("table", { class: "explorer-embeddings" });
   editor.append(
-    el("caption", { text: "The six embeddings (edit any value)" }),
-    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "token" }),
-      ...data.inputs[0].map((_, d) => el("th", { scope: "col", text: `dim ${d + 1}` })))),
+    el("caption", { text: T.embeddingsCaption }),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: T.tokenHeader }),
+      ...data.inputs[0].map((_, d) => el("th", { scope: "col", text: T.dimHeader(d + 1) })))),
   );
   const editorBody = el("tbody");
   const fields = tokens.map((token, i) => {
     const row = data.inputs[i].map((value, d) => {
       const field = el("input", {
         type: "number", step: "0.01", min: String(-LIMIT), max: String(LIMIT), value: String(value),
-        "aria-label": `${token}, dimension ${d + 1}`, "data-row": String(i), "data-col": String(d),
-        title: `A number from −${LIMIT} to ${LIMIT}`,
+        "aria-label": T.fieldLabel(token, d + 1), "data-row": String(i), "data-col": String(d),
+        title: T.fieldRange(LIMIT),
       });
       field.addEventListener("input", () => {
         const parsed = Number.parseFloat(field.value);
@@ -194,7 +282,7 @@
     return row;
   });
   editor.append(editorBody);
-  const reset = el("button", { type: "button", class: "explorer-reset", text: "Reset to the chapter's embeddings" });
+  const reset = el("button", { type: "button", class: "explorer-reset", text: T.reset });
   reset.addEventListener("click", () => {
     state.inputs = data.inputs.map((row) => row.slice());
     fields.forEach((row, i) => row.forEach((field, d) => {
@@ -209,18 +297,18 @@
   });
   const inputNote = el("p", {
     id: "explorer-input-note", class: "explorer-note", hidden: "",
-    text: `A field above holds no number from −${LIMIT} to ${LIMIT}; the explorer keeps using its last value.`,
+    text: T.inputNote(LIMIT),
   });
 
   root.append(
     el("div", { class: "explorer-controls" }, stageGroup, queryGroup, scale),
     stageNote,
     el("div", { class: "explorer-formulas" }, projection, scoreFormula, weightFormula),
-    el("div", { class: "explorer-scroll", tabindex: "0", role: "region", "aria-label": "Scores and weights" }, stepTable),
+    el("div", { class: "explorer-scroll", tabindex: "0", role: "region", "aria-label": T.regions.steps }, stepTable),
     rowSum,
     contextFormula,
-    el("div", { class: "explorer-scroll", tabindex: "0", role: "region", "aria-label": "Weight matrix" }, heatmap),
-    el("div", { class: "explorer-scroll", tabindex: "0", role: "region", "aria-label": "Embeddings" }, editor),
+    el("div", { class: "explorer-scroll", tabindex: "0", role: "region", "aria-label": T.regions.heatmap }, heatmap),
+    el("div", { class: "explorer-scroll", tabindex: "0", role: "region", "aria-label": T.regions.embeddings }, editor),
     inputNote,
     reset,
     announcer,
@@ -245,31 +333,27 @@
     stageNote.textContent = stage.note;
     projection.hidden = !stage.weights;
     if (stage.weights) {
-      projection.innerHTML =
-        `Projections: ${vec("q", "i")} = ${x("i")} <var>W</var>${sub("query")}, ` +
-        `${vec("k", "j")} = ${x("j")} <var>W</var>${sub("key")}, ` +
-        `${vec("v", "j")} = ${x("j")} <var>W</var>${sub("value")}. ` +
-        `For “${q}”: ${vec("q", i + 1)} = <span data-role="query-vector">${vector(result.queries[i])}</span>`;
+      projection.innerHTML = T.projection([
+        `${vec("q", "i")} = ${x("i")} <var>W</var>${sub("query")}`,
+        `${vec("k", "j")} = ${x("j")} <var>W</var>${sub("key")}`,
+        `${vec("v", "j")} = ${x("j")} <var>W</var>${sub("value")}`,
+      ], q, `${vec("q", i + 1)} = <span data-role="query-vector">${vector(result.queries[i])}</span>`);
     }
     scoreFormula.innerHTML =
-      `1. Scores: <var>ω</var>${sub(`${i + 1}j`)} = ${vec(query, i + 1)} · ${vec(key, "j")}` +
-      (stage.masked ? `, and −∞ for every later token (j &gt; ${i + 1})` : "");
+      T.scores(`<var>ω</var>${sub(`${i + 1}j`)} = ${vec(query, i + 1)} · ${vec(key, "j")}`) +
+      (stage.masked ? T.masked(i + 1) : "");
     weightFormula.innerHTML =
-      `2. Weights: <var>α</var>${sub(`${i + 1}j`)} = softmax${sub("j")}(${multiplier}<var>ω</var>${sub(`${i + 1}j`)}${scaled})` +
-      (stage.dropout
-        ? `, then dropout: kept weights × 1/(1 − ${rate}) = ${short(survivorScale)}, dropped ones 0`
-        : "");
-    const used = stage.dropout ? " after dropout" : "";
-    contextFormula.innerHTML =
-      `3. Context vector: ${vec("z", i + 1)} = Σ${sub("j")} <var>α</var>${sub(`${i + 1}j`)}${used} ${vec(value, "j")} = ` +
-      `<span data-role="context">${vector(result.context[i])}</span>`;
+      T.weights(`<var>α</var>${sub(`${i + 1}j`)} = softmax${sub("j")}(${multiplier}<var>ω</var>${sub(`${i + 1}j`)}${scaled})`) +
+      (stage.dropout ? T.dropout(rate, short(survivorScale)) : "");
+    const used = stage.dropout ? T.afterDropout : "";
+    contextFormula.innerHTML = T.context(
+      `${vec("z", i + 1)} = Σ${sub("j")} <var>α</var>${sub(`${i + 1}j`)}${used} ${vec(value, "j")} = ` +
+      `<span data-role="context">${vector(result.context[i])}</span>`);
 
     // The per-token table: score, weight as a bar and a number, and what dropout did.
-    const columns = stage.dropout
-      ? ["key token j", "score ω", "weight α before dropout", "after dropout"]
-      : ["key token j", "score ω", "weight α"];
+    const columns = stage.dropout ? T.dropoutColumns : T.columns;
     stepHead.replaceChildren(el("tr", {}, ...columns.map((c) => el("th", { scope: "col", text: c }))));
-    stepTable.querySelector("caption").textContent = `Query “${q}” against every token`;
+    stepTable.querySelector("caption").textContent = T.stepsCaption(q);
     stepBody.replaceChildren(...tokens.map((token, j) => {
       const weight = result.weights[i][j];
       const bar = el("span", { class: "explorer-bar", "aria-hidden": "true" });
@@ -281,7 +365,7 @@
       let change = "";
       if (stage.dropout) {
         cells.push(el("td", { "data-role": "before-dropout", text: fixed(result.softmaxed[i][j]) }));
-        if (j <= i) change = keep[i][j] ? ` (kept, × ${short(survivorScale)})` : " (dropped)";
+        if (j <= i) change = keep[i][j] ? T.kept(short(survivorScale)) : T.dropped;
       }
       cells.push(el("td", { class: "explorer-weight" }, bar,
         el("span", { "data-role": "weight", text: fixed(weight) }), change));
@@ -291,16 +375,15 @@
       return row;
     }));
     const sum = result.weights[i].reduce((a, b) => a + b, 0);
-    let why = ".";
+    let dropoutSummary = null;
     if (stage.dropout) {
       const seen = keep[i].slice(0, i + 1);
       const kept = seen.filter(Boolean).length;
-      why = `: dropout kept ${kept} of the ${seen.length} weights this query may use, each × ` +
-        `${short(survivorScale)}, and zeroed the other ${seen.length - kept}, so the sum is no longer 1.`;
+      dropoutSummary = { kept, seen: seen.length, scale: short(survivorScale), zeroed: seen.length - kept };
     }
-    rowSum.innerHTML = `The weights in this row sum to <span data-role="row-sum">${fixed(sum)}</span>${why}`;
+    rowSum.innerHTML = T.rowSum(`<span data-role="row-sum">${fixed(sum)}</span>`, dropoutSummary);
 
-    heatCaption.textContent = `All attention weights at this stage (row: query, column: key); the “${q}” row is the one above`;
+    heatCaption.textContent = T.heatmapCaption(q);
     const top = Math.max(...result.weights.flat()) || 1; // the darkest shade marks the largest weight
     heatCells.forEach((cells, r) => cells.forEach((cell, c) => {
       const weight = result.weights[r][c];
@@ -324,9 +407,8 @@
     clearTimeout(announceTimer);
     if (!root.dataset.ready) return; // nothing to announce for the first view
     announceTimer = setTimeout(() => {
-      announcer.textContent = `${stage.label}, query ${q}: weights ` +
-        result.weights[i].map((w, j) => `${tokens[j]} ${fixed(w)}`).join(", ") +
-        `; context vector ${vector(result.context[i])}.`;
+      announcer.textContent = T.announce(stage.label, q,
+        result.weights[i].map((w, j) => `${tokens[j]} ${fixed(w)}`), vector(result.context[i]));
     }, 400);
   }
 

@@ -11,6 +11,7 @@ runs are reused, see executed_snippets.py). This hook finishes the job in three 
   counterpart by a relative link, which works wherever the site is hosted. The section a reader is
   in is kept by docs/assets/editions.js: both editions give every section the same id.
 - A Japanese page's ``base`` (where Material's script finds the search index) points at ``/ja/``.
+  The head's alternate links, which Material would misread as edition roots, are left out.
 """
 
 import json
@@ -20,7 +21,22 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 
 DEFAULT = "en"
+
+
+def _script_boundaries():
+    """Where Japanese text splits into words for search, besides spaces and punctuation: wherever the
+    script changes (kanji, katakana, hiragana, Latin). So 「因果的アテンションを」 is indexed as 因果的 /
+    アテンション / を, and a query is split the same way whatever surrounds it in the page; lunr's
+    Japanese segmenter alone splits a word differently in different contexts, and then
+    「因果的アテンション」 finds nothing."""
+    kanji, katakana, hiragana, latin = "\u4e00-\u9fff々", "\u30a0-\u30ffー", "\u3040-\u309f", "A-Za-z0-9_"
+    scripts = (kanji, katakana, hiragana, latin)
+    return "|".join(f"(?<=[{a}])(?=[{b}])" for a in scripts for b in scripts if a != b)
+
+
+SEPARATORS = {"ja": "[\\s\\-　、。，．（）「」『』：・]+|" + _script_boundaries()}
 _BASE = re.compile(r'("base": ")([^"]*)(")')
+_HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 _indexes = {}  # edition -> the search plugin's index of its pages
 
 
@@ -40,6 +56,8 @@ def on_config(config):
     search = config.plugins["material/search"]
     search.config.lang = search.config.separator = search.config.pipeline = None
     search.on_config(config)
+    search.config.separator = SEPARATORS.get(_language(config), search.config.separator)
+    search.search_index = type(search.search_index)(**search.config)
     _indexes[_language(config)] = search.search_index  # filled as this edition's pages are built
     return config
 
@@ -54,6 +72,11 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_page(output, page, config):
+    # Material reads the head's alternate links as the roots of whole editions and fetches a
+    # sitemap.xml under each (404s here, and needs site_url). Then its click handler takes over the
+    # switcher and drops the section. The switcher's own links are per page and relative, so the
+    # head copies go.
+    output = _HEAD_ALTERNATE.sub("", output)
     lang = _language(config)
     if lang == DEFAULT:
         return output
