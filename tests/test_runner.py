@@ -114,7 +114,7 @@ def test_code_outside_sections_may_not_print(tmp_path, monkeypatch):
 
 def test_dependencies_follow_imports_through_other_snippets_modules():
     assert runner.dependencies("simple_attention") == {"simple_attention", "sentence"}
-    assert runner.dependencies("question_dropout") == {"question_dropout", "attention", "machine", "sentence"}
+    assert runner.dependencies("question_dropout") == {"question_dropout", "attention", "sentence"}
     assert runner.dependencies("benchmark") >= {"benchmark", "efficient_attention", "attention"}
 
 

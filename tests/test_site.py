@@ -54,7 +54,7 @@ def test_every_output_block_on_the_site_is_what_its_code_printed(built_site, wal
             section = sections[0]
             shown.add((walkthrough.name, section))
             expected = walkthrough.output[section].rstrip("\n")
-            actual = next_text.rstrip("\n") if next_title == "Output" else ""
+            actual = next_text.rstrip("\n") if next_title in ("Output", "出力") else ""  # English, Japanese
             assert actual == expected, f"{page}: output under {walkthrough.name}:{section} is stale"
     everything = {(w.name, section) for w in walkthroughs.values() for section in w.code}
     assert shown == everything, f"sections no page shows: {sorted(everything - shown)}"

@@ -4,9 +4,8 @@ site of its own for the reader.
 mkdocs-static-i18n builds the Japanese edition as a second pass of the same build (the snippets'
 runs are reused, see executed_snippets.py). This hook finishes the job in three places:
 
-- Search: each edition gets its own index, in its own language (Japanese is segmented into words by
-  lunr's Japanese support), so a page loads only the index of its edition, and an English search
-  never returns Japanese pages. The plugin would merge both into one.
+- Search: each edition gets its own index, in its own language, so a page loads only the index of
+  its edition, and an English search never returns Japanese pages. The plugin would merge both.
 - The language switcher: every page, the notebooks and the home pages included, links to its
   counterpart by a relative link, which works wherever the site is hosted. The section a reader is
   in is kept by docs/assets/editions.js: both editions give every section the same id.
@@ -37,6 +36,9 @@ def _script_boundaries():
 SEPARATORS = {"ja": "[\\s\\-　、。，．（）「」『』：・]+|" + _script_boundaries()}
 _BASE = re.compile(r'("base": ")([^"]*)(")')
 _HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+# Code blocks stay out of the search index, which every page loads: they are the same in both
+# editions, and a third of the index. Names in the prose (inline code) are still found.
+_CODE_BLOCK = re.compile(r"<pre>.*?</pre>", re.S)
 _indexes = {}  # edition -> the search plugin's index of its pages
 
 
@@ -83,6 +85,16 @@ def on_post_page(output, page, config):
     return _BASE.sub(lambda match: f"{match[1]}{match[2]}/{_prefix(lang)}{match[3]}", output, count=1)
 
 
+def on_post_template(output, template_name, config):
+    # 404.html: no page of its own, so its switcher leads to each edition's home.
+    output = _HEAD_ALTERNATE.sub("", output)
+    return re.sub(
+        r'(<a href=")[^"]*(" hreflang="(\w+)" class="md-select__link")',
+        lambda match: f"{match[1]}{config.site_url or '/'}{_prefix(match[3])}{match[2]}",
+        output,
+    )
+
+
 @event_priority(-200)  # after the i18n plugin has built every edition and merged their indexes
 def on_post_build(config):
     if config.plugins["i18n"].building:
@@ -92,7 +104,7 @@ def on_post_build(config):
         prefix = _prefix(lang)
         others = tuple(_prefix(other) for other in _indexes if other != lang and _prefix(other))
         index["docs"] = [
-            {**doc, "location": doc["location"].removeprefix(prefix)}
+            {**doc, "location": doc["location"].removeprefix(prefix), "text": _CODE_BLOCK.sub("", doc["text"])}
             for doc in index["docs"]
             if doc["location"].startswith(prefix) and not (others and doc["location"].startswith(others))
         ]
