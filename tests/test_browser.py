@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PAGE_REPORT, REPO
-from site_tools import PAGE_BUDGET_KB, sent_bytes
+from site_tools import page_budget_kb, sent_bytes
 
 SCREENSHOTS = REPO / "tests" / "screenshots"
 SEARCHES = {  # edition -> query -> the page it must find
@@ -396,4 +396,5 @@ def test_each_page_is_light_and_the_report_is_printed(visits, built_site):
         PAGE_REPORT.append((name, len(record["requests"]), raw, zipped))
         # Notebook pages carry mkdocs-jupyter's inline styles: the report states their cost.
         if not name.removeprefix("ja/").startswith("notebooks/"):
-            assert zipped < PAGE_BUDGET_KB * 1024, f"{name} sends {zipped / 1024:.0f} KB gzipped"
+            budget = page_budget_kb(name)
+            assert zipped < budget * 1024, f"{name} sends {zipped / 1024:.0f} KB gzipped, over its {budget} KB"
