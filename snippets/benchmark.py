@@ -122,6 +122,8 @@ def peak_memory(call):
         in_use += event.nbytes()  # negative for a free
         peak = max(peak, in_use)
     return peak, result
+
+
 # --8<-- [end:measure]
 
 
@@ -247,6 +249,17 @@ RECORDED = Path(__file__).resolve().parent.parent / "docs" / "data" / "benchmark
 def load_recorded(path=RECORDED):
     """The recorded full run: its stamp (machine, versions, date, load) and results."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def recorded_peak_mib(implementation, num_tokens, mode="forward", path=RECORDED):
+    """Peak memory of one call in the recorded run, in MiB."""
+    results = load_recorded(path)["results"]
+    (peak,) = [
+        r["peak_bytes"]
+        for r in results
+        if (r["implementation"], r["num_tokens"], r["mode"]) == (implementation, num_tokens, mode)
+    ]
+    return peak / 2**20
 
 
 def recorded_table(path=RECORDED):

@@ -58,8 +58,10 @@ def heading_ids(text: str) -> list[str]:
 
 
 def directives(text: str) -> list[str]:
-    """The page's directives in order. A figure counts by its module and drawing function only:
-    its title, labels and caption are words, and words are translated."""
+    """The page's code, output, figure and notebook directives in order, then its values, sorted:
+    a sentence may put its values in another order in another language. A figure counts by its
+    module and drawing function only: its title, labels and caption are words, and words are
+    translated."""
     found = []
     for match in _DIRECTIVE.finditer(text):
         if match["kind"] == "figure":
@@ -67,7 +69,8 @@ def directives(text: str) -> list[str]:
             found.append(f"figure {module}: {expr.split('(', 1)[0]}")
         else:
             found.append(f"{match['kind']} {match['body']}")
-    return found
+    values = sorted(item for item in found if item.startswith("value "))
+    return [item for item in found if not item.startswith("value ")] + values
 
 
 def differences(japanese: Path) -> list[str]:

@@ -107,6 +107,13 @@ def test_unmasked_model_generates_worse_than_uniform_guessing(ns):
     assert loss > uniform + 1, f"generation loss {loss:.3f} vs uniform {uniform:.3f}"
 
 
+def test_unmasked_generation_loss_climbs_while_it_learns_to_copy_and_more_training_does_not_bring_it_down(ns):
+    losses = ns["history"]["unmasked"]["generation_loss"]
+    peak = losses.index(max(losses))
+    assert max(losses) > 2 * losses[0], f"no climb: {losses}"
+    assert min(losses[peak:]) > 0.9 * max(losses), f"it came back down after its peak: {losses}"
+
+
 def test_masked_model_generates_better_than_uniform_and_approaches_the_best_possible(ns):
     loss, uniform, best = final(ns, "masked", "generation_loss"), ns["uniform_loss"], ns["best_loss"]
     assert loss < uniform - 0.5, f"generation loss {loss:.3f} vs uniform {uniform:.3f}"
