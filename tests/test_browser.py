@@ -323,12 +323,14 @@ def test_the_language_switcher_keeps_the_reader_on_the_same_section(browser, ser
     page = browser.new_page()
     section = "#dropout-on-the-attention-weights"
     page.goto(server + "causal-attention/" + section, wait_until="load")
-    for language, expected in (("ja", "ja/causal-attention/"), ("en", "causal-attention/")):
+    for language, expected, search in (("ja", "ja/causal-attention/", "検索"), ("en", "causal-attention/", "Search")):
         page.hover(".md-header__option .md-select")
         page.click(f".md-select__link[hreflang={language}]")
         page.wait_for_url(server + expected + section)
         assert page.locator("html").get_attribute("lang") == language
         assert page.locator(section).count() == 1
+        # The landmark names that docs/assets/accessibility.js adds are in the page's language too.
+        page.wait_for_function("name => document.querySelector('.md-search').ariaLabel === name", arg=search)
     page.close()
 
 
