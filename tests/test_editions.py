@@ -2,6 +2,7 @@
 executed code, shows the same numbers, has its prose translated, and links to its counterpart.
 Each edition searches only its own pages, in its own language."""
 
+import functools
 import json
 import re
 from posixpath import dirname, normpath
@@ -61,6 +62,7 @@ def page_pairs(built_site):
     return pairs
 
 
+@functools.cache  # parsed once for all the tests below; untranslated() parses its own copy to change
 def soup(path):
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
@@ -101,7 +103,7 @@ def untranslated(page):
 
 def test_no_english_prose_is_left_on_a_japanese_page(built_site):
     for _, japanese in page_pairs(built_site):
-        page = soup(japanese)
+        page = BeautifulSoup(japanese.read_text(encoding="utf-8"), "html.parser")
         assert page.html["lang"] == "ja", japanese
         left = untranslated(page)
         assert not left, f"{japanese.relative_to(built_site)} has English prose: {left}"
