@@ -63,7 +63,7 @@ WORDS = {
     },
     "ja": {
         "output": "出力",
-        "notebook": '!!! tip "Jupyter で動かしたい方へ"\n'
+        "notebook": '!!! tip "Jupyterで動かしたい方へ"\n'
         "    このページのコードは、同じ出力つきのノートブックにもなっています。"
         '[ノートブックで読む](notebooks/{name}.ipynb)か、<a href="{download}" download>{name}.ipynb をダウンロード</a>'
         "してください。",
