@@ -37,11 +37,11 @@ WORDS = {
         "heatmap": "行は{rows}トークン、列は{cols}トークンです。{values}。",
         "projection": "射影",
         "split": "分割",
-        "head": "ヘッド {k}",
-        "head_split": "トークン {tokens} 行 × {d_out} 列の格子（ヘッドごとに色分け）を、ヘッドごとに "
-        "{tokens} 行 × {head_dim} 列の格子 {heads} 個に切り分けます。",
-        "goes": "{name}は {start:.2f} から {end:.2f} へ",
-        "guide": "{name}は {y:.2f}",
+        "head": "ヘッド{k}",
+        "head_split": "トークン{tokens}行×{d_out}列の格子（ヘッドごとに色分け）を、ヘッドごとに"
+        "{tokens}行×{head_dim}列の格子{heads}個に切り分けます。",
+        "goes": "{name}は{start:.2f}から{end:.2f}へ",
+        "guide": "{name}は{y:.2f}",
         "chart": "{x_label}に対する{y_label}：{summary}。",
         "guides": "参照線：{lines}。",
         "separator": "、",

@@ -35,8 +35,8 @@ VERDICTS = {
         "draws from MKL's stream, so these patterns differ from the book's",
     ),
     "ja": (
-        "本と同じく PyTorch 自身の乱数生成器から乱数を引きます",
-        "MKL の乱数列から乱数を引くため、パターンは本と異なります",
+        "本書と同じく、PyTorch自身の乱数生成器から乱数を引きます",
+        "MKLの乱数列から乱数を引くため、パターンは本書と異なります",
     ),
 }
 
