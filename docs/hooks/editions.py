@@ -2,7 +2,7 @@
 site of its own for the reader.
 
 mkdocs-static-i18n builds the Japanese edition as a second pass of the same build (the snippets'
-runs are reused, see executed_snippets.py). This hook finishes the job in three places:
+runs are reused, see executed_snippets.py). This hook finishes the job:
 
 - Search: each edition gets its own index, in its own language, so a page loads only the index of
   its edition, and an English search never returns Japanese pages. The plugin would merge both.
@@ -11,6 +11,7 @@ runs are reused, see executed_snippets.py). This hook finishes the job in three 
   in is kept by docs/assets/editions.js: both editions give every section the same id.
 - A Japanese page's ``base`` (where Material's script finds the search index) points at ``/ja/``.
   The head's alternate links, which Material would misread as edition roots, are left out.
+- Each edition keeps its own cache of converted notebooks.
 """
 
 import json
@@ -39,6 +40,8 @@ _HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[
 # Code blocks stay out of the search index, which every page loads: they are the same in both
 # editions, and a third of the index. Names in the prose (inline code) are still found.
 _CODE_BLOCK = re.compile(r"<pre>.*?</pre>", re.S)
+_JUPYTER_CACHE = ".cache/mkdocs-jupyter"  # its default; the Japanese edition's cache is in ja/ below it
+_search_settings = {}  # edition -> the search language, separator and pipeline of its index
 _indexes = {}  # edition -> the search plugin's index of its pages
 
 
@@ -54,13 +57,20 @@ def _prefix(lang):
 @event_priority(-110)  # after the i18n plugin has set this edition's theme language
 def on_config(config):
     # Material's search takes its language, word separator and pipeline from the theme's language,
-    # but only the first time; each edition asks again.
-    search = config.plugins["material/search"]
-    search.config.lang = search.config.separator = search.config.pipeline = None
-    search.on_config(config)
-    search.config.separator = SEPARATORS.get(_language(config), search.config.separator)
+    # but only the first time; each edition asks again (once per process: asking loads templates).
+    search, lang = config.plugins["material/search"], _language(config)
+    if lang not in _search_settings:
+        search.config.lang = search.config.separator = search.config.pipeline = None
+        search.on_config(config)
+        separator = SEPARATORS.get(lang, search.config.separator)
+        _search_settings[lang] = (search.config.lang, separator, search.config.pipeline)
+    search.config.lang, search.config.separator, search.config.pipeline = _search_settings[lang]
     search.search_index = type(search.search_index)(**search.config)
     _indexes[_language(config)] = search.search_index  # filled as this edition's pages are built
+    # mkdocs-jupyter evicts the cached notebook pages a build did not use, and each edition's pass is a
+    # build: with one cache folder, each pass evicted the other's and every rebuild converted all twelve.
+    jupyter = config.plugins["mkdocs-jupyter"].config
+    jupyter["cache_dir"] = str(Path(_JUPYTER_CACHE) / _prefix(_language(config)))
     return config
 
 
@@ -78,7 +88,8 @@ def on_post_page(output, page, config):
     # sitemap.xml under each (404s here, and needs site_url). Then its click handler takes over the
     # switcher and drops the section. The switcher's own links are per page and relative, so the
     # head copies go.
-    output = _HEAD_ALTERNATE.sub("", output)
+    head, end_of_head, body = output.partition("</head>")
+    output = _HEAD_ALTERNATE.sub("", head) + end_of_head + body
     lang = _language(config)
     if lang == DEFAULT:
         return output

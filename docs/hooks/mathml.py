@@ -3,6 +3,7 @@
 Browsers render MathML natively, so the pages need no math JavaScript and no network.
 """
 
+import functools
 import html
 import re
 
@@ -15,11 +16,16 @@ _MATH = re.compile(
 )
 
 
+@functools.cache  # the same formulas come back in both editions and in every `mkdocs serve` rebuild
+def _convert(tex, display):
+    return convert(tex, display=display)
+
+
 def _to_mathml(match, page):
     tex = match.group("inline") if match.group("inline") is not None else match.group("block")
     display = "inline" if match.group("inline") is not None else "block"
     try:
-        return convert(html.unescape(tex).strip(), display=display)
+        return _convert(html.unescape(tex).strip(), display)
     except Exception as error:
         raise PluginError(f"{page.file.src_uri}: cannot convert math {tex!r}: {error!r}") from error
 

@@ -1,4 +1,5 @@
-"""MkDocs hook: under `mkdocs serve`, a page whose final Markdown has not changed is not converted again.
+"""MkDocs hook: under `mkdocs serve`, a page whose final Markdown has not changed is not converted again,
+and a page whose HTML has not changed is not parsed again for the search index.
 
 A rebuild after a prose edit used to convert all thirteen pages, highlighting some two hundred code
 blocks, to change one. The cache key is everything a conversion depends on: the page's Markdown after
@@ -8,12 +9,34 @@ mkdocs.yml (the Markdown extensions and their settings). A new process starts wi
 `mkdocs build` and CI always convert everything.
 """
 
+import copy
 import hashlib
 from pathlib import Path
 
+import material.plugins.search.plugin as search_plugin
 from mkdocs.plugins import event_priority
 
 _rendered = {}  # key -> what Page.render leaves on the page
+_sections = {}  # hash of a page's HTML -> the sections Material's search parser found in it
+
+
+class _RememberingParser(search_plugin.Parser):
+    """Material's search parser, which reads a page's HTML once per process: a rebuild with two
+    editions indexed all their pages again, about a second, for the one page that changed."""
+
+    def feed(self, data):
+        key = hashlib.sha256(data.encode("utf-8")).hexdigest()
+        if key not in _sections:
+            super().feed(data)
+            super().close()
+            _sections[key] = self.data
+        self.data = copy.deepcopy(_sections[key])  # the index fills in missing titles on these
+
+    def close(self):
+        pass  # feed() has closed it already
+
+
+search_plugin.Parser = _RememberingParser
 
 
 def _key(markdown, page, config, files):
