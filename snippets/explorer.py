@@ -49,3 +49,15 @@ def initial_state(trainable, causal):
 def initial_state_json(trainable, causal):
     """:func:`initial_state` as compact JSON, safe inside a ``<script type="application/json">``."""
     return json.dumps(initial_state(trainable, causal), separators=(",", ":")).replace("</", "<\\/")
+
+
+def partly_dropped_query(causal):
+    """The first query whose row keeps some of the weights it may use and drops others: the clearest
+    case of a row that stops summing to 1, whatever pattern this machine's dropout draws. Its token,
+    how many weights it keeps, how many it may use, and what its row sums to."""
+    for i, row in enumerate(causal["dropout_pattern"].tolist()):
+        kept = sum(value != 0 for value in row[: i + 1])
+        if 0 < kept < i + 1:
+            row_sum = causal["dropped_weights"][i].sum().item()
+            return {"token": tokens[i], "kept": kept, "visible": i + 1, "sum": row_sum}
+    raise ValueError("dropout kept or dropped every row whole; no row shows a partial sum")

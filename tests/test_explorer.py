@@ -290,6 +290,17 @@ def test_the_explorers_starting_data_is_the_chapters(runs):
     assert torch.tensor(data["dropout"]["keep"]).equal(runs["causal_attention"]["dropout_pattern"] != 0)
 
 
+def test_the_row_the_page_points_at_keeps_some_weights_and_drops_others(runs):
+    causal = runs["causal_attention"].namespace
+    row = explorer.partly_dropped_query(causal)
+    i = tokens.index(row["token"])
+    visible = causal["dropout_pattern"][i, : i + 1]
+    assert 0 < row["kept"] == int((visible != 0).sum()) < row["visible"] == i + 1
+    assert row["sum"] == pytest.approx(causal["dropped_weights"][i].sum().item(), abs=1e-6)
+    earlier = [int((causal["dropout_pattern"][j, : j + 1] != 0).sum()) for j in range(i)]
+    assert all(kept in (0, j + 1) for j, kept in enumerate(earlier)), f"an earlier row is partial: {earlier}"
+
+
 def test_the_explorer_script_and_styles_send_under_20_kb_gzipped(built_site):
     """Its script, plus the whole of the site's stylesheet that holds its styles (the issue allows 30 KB)."""
     total = sum(sent_bytes(built_site / "assets" / name) for name in ("explorer.js", "site.css"))
