@@ -6,6 +6,7 @@ the weights of the chapter's own runs. The browser works in float64 and PyTorch 
 shows four decimals, so shown numbers must agree within 1e-4.
 """
 
+import contextlib
 import math
 
 import pytest
@@ -112,20 +113,27 @@ def tab(browser):
     tab.close()
 
 
-@pytest.fixture
-def page(tab, server):
-    """The explorer, freshly loaded: every test starts from the chapter's numbers."""
+@contextlib.contextmanager
+def explorer_at(tab, url):
+    """The explorer at ``url``, freshly loaded; the test fails if its script raised meanwhile."""
     errors = []
 
     def record(error):
         errors.append(str(error))
 
     tab.on("pageerror", record)
-    tab.goto(server + "explorer/", wait_until="load")
+    tab.goto(url, wait_until="load")
     tab.wait_for_selector("#explorer[data-ready]")
     yield tab
     tab.remove_listener("pageerror", record)
     assert not errors, f"the explorer raised: {errors}"
+
+
+@pytest.fixture
+def page(tab, server):
+    """The explorer, freshly loaded: every test starts from the chapter's numbers."""
+    with explorer_at(tab, server + "explorer/") as page:
+        yield page
 
 
 def click(page, group, index):
@@ -169,6 +177,16 @@ def test_every_stage_and_query_shows_what_pytorch_computes_for_the_chapters_inpu
         choose(page, "stage", index)
         for query in each_query(page):
             assert_matches_pytorch(page, stage, inputs, 1.0, query, runs)
+
+
+def test_the_japanese_explorer_shows_the_same_numbers_in_japanese(tab, server, runs):
+    with explorer_at(tab, server + "ja/explorer/") as page:
+        for index, stage in enumerate(STAGES):
+            choose(page, "stage", index)
+            for query in each_query(page, queries=(1, 3)):
+                assert_matches_pytorch(page, stage, inputs, 1.0, query, runs)
+        text = page.inner_text("#explorer")
+        assert "ドロップアウト" in text and "コンテキストベクトル" in text and "Context vector" not in text
 
 
 @pytest.mark.parametrize(

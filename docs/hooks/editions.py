@@ -66,11 +66,11 @@ def on_config(config):
         _search_settings[lang] = (search.config.lang, separator, search.config.pipeline)
     search.config.lang, search.config.separator, search.config.pipeline = _search_settings[lang]
     search.search_index = type(search.search_index)(**search.config)
-    _indexes[_language(config)] = search.search_index  # filled as this edition's pages are built
+    _indexes[lang] = search.search_index  # filled as this edition's pages are built
     # mkdocs-jupyter evicts the cached notebook pages a build did not use, and each edition's pass is a
     # build: with one cache folder, each pass evicted the other's and every rebuild converted all twelve.
     jupyter = config.plugins["mkdocs-jupyter"].config
-    jupyter["cache_dir"] = str(Path(_JUPYTER_CACHE) / _prefix(_language(config)))
+    jupyter["cache_dir"] = str(Path(_JUPYTER_CACHE) / _prefix(lang))
     return config
 
 
@@ -97,7 +97,9 @@ def on_post_page(output, page, config):
 
 
 def on_post_template(output, template_name, config):
-    # 404.html: no page of its own, so its switcher leads to each edition's home.
+    if template_name != "404.html":
+        return output
+    # No page of its own, so its switcher leads to each edition's home.
     output = _HEAD_ALTERNATE.sub("", output)
     return re.sub(
         r'(<a href=")[^"]*(" hreflang="(\w+)" class="md-select__link")',
