@@ -149,7 +149,7 @@ def head_split(num_tokens, d_out, num_heads, *, title, lang="en"):
     )
     for head in range(num_heads):
         x_center = slot + 60 + slot * head + slot / 2
-        label = [words["head"].format(k=head + 1), f"({num_tokens}, {head_dim})"]  # counted from 1, as the text
+        label = [words["head"].format(k=head), f"({num_tokens}, {head_dim})"]  # counted from 0, as in the code
         grid(x_center, head_dim, lambda c, head=head: head, label)
     description = words["head_split"].format(tokens=num_tokens, d_out=d_out, heads=num_heads, head_dim=head_dim)
     width = slot + 60 + slot * num_heads

@@ -70,8 +70,8 @@ def test_figure_ids_differ_between_figures_and_stay_the_same_from_build_to_build
 def test_head_split_draws_every_token_for_every_column_and_each_head():
     svg = figures.head_split(6, 4, 2, title="t")
     assert svg.count('class="head head-') == 6 * 4 + 2 * 6 * 2
-    # Heads are counted from 1, as the page's text counts them.
-    assert "head 1" in svg and "head 2" in svg and "head 0" not in svg and "(6, 2)" in svg
+    # Heads are counted from 0, as the code's output counts them.
+    assert "head 0" in svg and "head 1" in svg and "head 2" not in svg and "(6, 2)" in svg
 
 
 def test_line_chart_draws_each_series_and_guide_and_describes_them():
