@@ -87,9 +87,8 @@ def _source_hashes():
 
 
 def on_pre_build(config):
-    # A new process runs everything. Under `mkdocs serve`, a rebuild after a prose edit reuses the
-    # last run; after a snippet edit, the edited modules and every module that imports them are
-    # forgotten, and only the walk-throughs that depend on them run again.
+    # Each edition's pass of a build comes here; only the first pass of a process runs anything.
+    # Each edition gets its own notebooks: the same cells and outputs, introduced in its language.
     _refresh_runs()
     from snippets import machine, notebooks, runner
 
@@ -110,6 +109,12 @@ def _language(config):
 
 
 def _refresh_runs():
+    """Run the walk-throughs whose code changed since the last run of this process.
+
+    A new process runs everything. Under `mkdocs serve`, a rebuild after a prose edit reuses the
+    last run; after a snippet edit, the edited modules and every module that imports them are
+    forgotten, and only the walk-throughs that depend on them run again.
+    """
     sources = _source_hashes()
     changed = {name for name in sources.keys() | _sources.keys() if sources.get(name) != _sources.get(name)}
     if not changed:
