@@ -181,7 +181,9 @@ def line_chart(series, *, title, x_label, y_label, guides=None, y_max=None, lang
         parts.append(f'<line class="grid" x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}"/>')
         parts.append(f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{k * step:g}</text>')
     for x in (x_min, (x_min + x_max) / 2, x_max):
-        parts.append(f'<text class="tick" x="{px(x):.1f}" y="{height - bottom + 16}" text-anchor="middle">{x:g}</text>')
+        parts.append(
+            f'<text class="tick" x="{px(x):.1f}" y="{height - bottom + 16}" text-anchor="middle">{x:g}</text>'
+        )
     parts.append(
         f'<text class="axis" x="{(left + width - right) / 2:g}" y="{height - 6}" text-anchor="middle">'
         f"{escape(x_label)}</text>"

@@ -32,16 +32,14 @@ def notebook(walkthrough: Walkthrough, title: str, made_with: str, lang: str = "
     cells = [{"cell_type": "markdown", "id": "intro", "metadata": {}, "source": intro}]
     for count, (section, code) in enumerate(walkthrough.code.items(), start=1):
         output = walkthrough.output[section]
-        cells.append(
-            {
-                "cell_type": "code",
-                "id": section,
-                "execution_count": count,
-                "metadata": {"section": f"{walkthrough.name}:{section}"},
-                "source": code,
-                "outputs": [{"output_type": "stream", "name": "stdout", "text": output}] if output else [],
-            }
-        )
+        cells.append({
+            "cell_type": "code",
+            "id": section,
+            "execution_count": count,
+            "metadata": {"section": f"{walkthrough.name}:{section}"},
+            "source": code,
+            "outputs": [{"output_type": "stream", "name": "stdout", "text": output}] if output else [],
+        })
     return {
         "cells": cells,
         "metadata": {

@@ -165,7 +165,8 @@ def visit(tab, cdp, server, name, record):
 
     A Japanese page gets every check in the light scheme and a window-sized screenshot. Its dark
     scheme is the English page's stylesheet on the same kinds of elements, which the English visit
-    checks, so the gate stays inside its time budget with two editions.
+    checks; this keeps down the time the gate adds for a second edition (it is still over its 60 s
+    budget on two cores: see issue 7's notes).
     """
     tab.set_viewport_size({"width": 1280, "height": 900})
     tab.goto(server + ("" if name == "./" else name), wait_until="load")
@@ -396,7 +397,6 @@ def test_each_page_is_light_and_the_report_is_printed(visits, built_site):
             raw += file.stat().st_size
             zipped += sent_bytes(file)
         PAGE_REPORT.append((name, len(record["requests"]), raw, zipped))
-        # Notebook pages carry mkdocs-jupyter's inline styles: the report states their cost.
-        if not name.removeprefix("ja/").startswith("notebooks/"):
-            budget = page_budget_kb(name)
+        budget = page_budget_kb(name)  # None for a notebook page: the report states its cost
+        if budget is not None:
             assert zipped < budget * 1024, f"{name} sends {zipped / 1024:.0f} KB gzipped, over its {budget} KB"
