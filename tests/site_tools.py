@@ -1,7 +1,8 @@
 """Helpers shared by the site tests and tests/benchmark_site.py: a temporary copy of the site under
-`mkdocs serve`, and the bytes a static host sends for each file."""
+`mkdocs serve`, the bytes a static host sends for each file, and the built pages parsed once."""
 
 import contextlib
+import functools
 import gzip
 import os
 import shutil
@@ -11,6 +12,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE_BUDGET_KB = 150  # a chapter page, gzipped as a static host sends it
@@ -31,6 +34,13 @@ def sent_bytes(path: Path) -> int:
     """The bytes a static host sends for ``path``: gzipped for text, as they are otherwise."""
     data = path.read_bytes()
     return len(gzip.compress(data, 6)) if path.suffix in TEXT_SUFFIXES else len(data)
+
+
+@functools.cache
+def page_soup(path: Path) -> BeautifulSoup:
+    """A page of the built site, parsed once per test session: the site tests only read it, and a
+    parse of every page costs seconds."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 def build_command(site: Path, *options: str) -> list[str]:

@@ -2,7 +2,6 @@
 executed code, shows the same numbers, has its prose translated, and links to its counterpart.
 Each edition searches only its own pages, in its own language."""
 
-import functools
 import json
 import re
 from posixpath import dirname, normpath
@@ -11,7 +10,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from editions import differences, english_pages, japanese_pages
-from site_tools import REPO
+from site_tools import REPO, page_soup
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]")  # kana, kanji, full-width forms
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
@@ -62,11 +61,6 @@ def page_pairs(built_site):
     return pairs
 
 
-@functools.cache  # parsed once for all the tests below; untranslated() parses its own copy to change
-def soup(path):
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
 def shown_numbers(page):
     """The numbers a page shows in its code, outputs and figures, and its explorer's data, in order."""
     article = page.select_one("article")
@@ -82,7 +76,7 @@ def test_both_editions_show_the_same_code_outputs_figures_and_data(built_site):
     assert len(pairs) >= 20
     for english, japanese in pairs:
         assert japanese.exists(), f"no Japanese page for {english.relative_to(built_site)}"
-        want, got = shown_numbers(soup(english)), shown_numbers(soup(japanese))
+        want, got = shown_numbers(page_soup(english)), shown_numbers(page_soup(japanese))
         for what, en, ja in zip(("code and outputs", "figures", "explorer data"), want, got, strict=True):
             assert ja == en, f"{japanese.relative_to(built_site)}: its {what} differ from the English page's"
         assert sum(map(len, want[0])) or "notebooks" not in str(english), english
@@ -92,10 +86,10 @@ def untranslated(page):
     """Prose elements of a page that hold English words and no Japanese."""
     found = []
     article = page.select_one("article")
-    for element in article.select(NOT_PROSE):
-        element.replace_with(" ")
+    skipped = {id(element) for element in article.select(NOT_PROSE)}
     for element in article.select(PROSE):
-        text = " ".join(element.get_text(" ").split())
+        kept = [text for text in element.strings if not any(id(parent) in skipped for parent in text.parents)]
+        text = " ".join(" ".join(kept).split())
         if not JAPANESE.search(text) and len(ENGLISH_WORD.findall(text)) >= 2:
             found.append(text[:120])
     return found
@@ -103,7 +97,7 @@ def untranslated(page):
 
 def test_no_english_prose_is_left_on_a_japanese_page(built_site):
     for _, japanese in page_pairs(built_site):
-        page = BeautifulSoup(japanese.read_text(encoding="utf-8"), "html.parser")
+        page = page_soup(japanese)
         assert page.html["lang"] == "ja", japanese
         left = untranslated(page)
         assert not left, f"{japanese.relative_to(built_site)} has English prose: {left}"
@@ -120,7 +114,7 @@ def test_the_check_for_english_prose_finds_an_english_paragraph():
 
 def test_figures_on_japanese_pages_are_described_in_japanese(built_site):
     for _, japanese in page_pairs(built_site):
-        for svg in soup(japanese).select("article svg[role=img]"):
+        for svg in page_soup(japanese).select("article svg[role=img]"):
             for part in ("title", "desc"):
                 text = svg.find(part).get_text()
                 assert JAPANESE.search(text), f"{japanese.relative_to(built_site)}: figure {part} {text[:80]!r}"
@@ -130,7 +124,7 @@ def switcher(path, built_site):
     """The page's language links: language -> the file each points at, relative to the site."""
     links = {}
     page_dir = dirname(str(path.relative_to(built_site)))
-    for link in soup(path).select("a.md-select__link[hreflang]"):
+    for link in page_soup(path).select("a.md-select__link[hreflang]"):
         href = link["href"]
         assert not href.startswith(("/", "http")), f"{path}: the switcher link {href} is not relative"
         target = normpath(f"{page_dir}/{href}").lstrip("./")

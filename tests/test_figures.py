@@ -5,7 +5,7 @@ import re
 
 import pytest
 import torch
-from bs4 import BeautifulSoup
+from site_tools import page_soup
 
 from snippets import figures
 
@@ -20,7 +20,7 @@ NUMBER = re.compile(r"-?\d+\.\d*")
 
 
 def page(built_site, name):
-    return BeautifulSoup((built_site / name / "index.html").read_text(encoding="utf-8"), "html.parser")
+    return page_soup(built_site / name / "index.html")
 
 
 @pytest.mark.parametrize("name", EXPECTED_FIGURES)

@@ -5,7 +5,7 @@ import json
 
 import nbformat
 import pytest
-from bs4 import BeautifulSoup
+from site_tools import page_soup
 
 from snippets import runner
 from snippets.notebooks import notebook
@@ -34,7 +34,7 @@ def test_each_notebook_holds_the_pages_code_and_outputs_in_order(built_site, wal
 
 @pytest.mark.parametrize(("name", "page"), NOTEBOOK_PAGES.items())
 def test_each_chapter_page_links_its_notebook_page_and_the_download(built_site, name, page):
-    soup = BeautifulSoup((built_site / page / "index.html").read_text(encoding="utf-8"), "html.parser")
+    soup = page_soup(built_site / page / "index.html")
     hrefs = [a["href"] for a in soup.select("article a[href]")]
     assert f"../notebooks/{name}/" in hrefs, f"{page} does not link its notebook page"
     download = soup.select_one(f'article a[download][href="../notebooks/{name}/{name}.ipynb"]')
@@ -45,8 +45,9 @@ def test_each_chapter_page_links_its_notebook_page_and_the_download(built_site, 
 
 @pytest.mark.parametrize("name", NOTEBOOK_PAGES)
 def test_notebook_pages_load_no_script_from_a_cdn(built_site, name):
-    html = (built_site / "notebooks" / name / "index.html").read_text(encoding="utf-8")
-    soup = BeautifulSoup(html, "html.parser")
+    path = built_site / "notebooks" / name / "index.html"
+    soup = page_soup(path)
+    html = path.read_text(encoding="utf-8")
     sources = [script.get("src") for script in soup.find_all("script") if script.has_attr("src")]
     assert all(src and not src.startswith(("http:", "https:", "//")) for src in sources), sources
     assert "cdnjs" not in html and "jsdelivr" not in html and "unpkg" not in html

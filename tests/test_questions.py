@@ -8,7 +8,7 @@ import re
 import expected_outputs
 import pytest
 import torch
-from bs4 import BeautifulSoup
+from site_tools import page_soup
 from torch import nn
 
 from snippets import runner
@@ -368,15 +368,14 @@ def test_exercise_3_3_counts_gpt2_sized_attention_parameters(walkthroughs):
 
 
 def test_the_questions_page_answers_every_question_with_q1_and_q10_first(built_site):
-    html = (built_site / "questions" / "index.html").read_text(encoding="utf-8")
-    soup = BeautifulSoup(html, "html.parser")
+    soup = page_soup(built_site / "questions" / "index.html")
     headings = [h["id"] for h in soup.select("article h3[id]")]
     assert headings == QUESTION_ANCHORS
     assert len(set(headings)) == 22
 
 
 def test_each_question_shows_code_and_its_output(built_site):
-    soup = BeautifulSoup((built_site / "questions" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    soup = page_soup(built_site / "questions" / "index.html")
     for heading in soup.select("article h3[id]"):
         titles = []
         for sibling in heading.find_next_siblings():
@@ -388,7 +387,7 @@ def test_each_question_shows_code_and_its_output(built_site):
 
 
 def test_exercise_solutions_are_folded_away(built_site):
-    soup = BeautifulSoup((built_site / "exercises" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    soup = page_soup(built_site / "exercises" / "index.html")
     solutions = [d for d in soup.select("article details.success")]
     assert len(solutions) == 3
     for solution in solutions:
@@ -399,6 +398,6 @@ def test_exercise_solutions_are_folded_away(built_site):
 def test_chapter_pages_link_to_their_questions(built_site):
     for page in ["attention-idea", "simple-self-attention", "trainable-self-attention", "causal-attention",
                  "multi-head-attention"]:
-        soup = BeautifulSoup((built_site / page / "index.html").read_text(encoding="utf-8"), "html.parser")
+        soup = page_soup(built_site / page / "index.html")
         links = [a["href"] for a in soup.select("article .admonition.question a[href*='questions/']")]
         assert links, f"{page} has no 'Questions readers ask here' links"

@@ -6,9 +6,8 @@ import itertools
 import re
 
 import yaml
-from bs4 import BeautifulSoup
 from conftest import REPO
-from site_tools import fetch, wait_for
+from site_tools import fetch, page_soup, wait_for
 
 from snippets import runner
 
@@ -27,14 +26,10 @@ def html_pages(site):
     return sorted(site.rglob("*.html"))
 
 
-def soup(path):
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def code_blocks(page_soup):
+def code_blocks(page):
     """(title, text) of every highlighted block on a page, in order."""
     blocks = []
-    for block in page_soup.select("div.highlight"):
+    for block in page.select("div.highlight"):
         title = block.select_one(".filename")
         blocks.append((title.get_text() if title else None, block.select_one("code").get_text()))
     return blocks
@@ -43,7 +38,7 @@ def code_blocks(page_soup):
 def test_every_output_block_on_the_site_is_what_its_code_printed(built_site, walkthroughs):
     shown = set()
     for page in html_pages(built_site):
-        blocks = code_blocks(soup(page))
+        blocks = code_blocks(page_soup(page))
         for (title, code), (next_title, next_text) in itertools.pairwise([*blocks, (None, "")]):
             match = re.fullmatch(r"snippets/(\w+)\.py", title or "")
             if not match or match.group(1) not in walkthroughs:
@@ -81,7 +76,7 @@ def test_the_issue_example_values_are_on_the_pages(built_site):
         "multi-head-attention": ["[[[0.3190, 0.4858]"],
     }
     for page, snippets_of_text in expected.items():
-        text = soup(built_site / page / "index.html").get_text()
+        text = page_soup(built_site / page / "index.html").get_text()
         for snippet in snippets_of_text:
             assert snippet in text, f"{page} does not show {snippet}"
 
@@ -96,7 +91,7 @@ def test_the_pages_contain_no_hand_typed_outputs():
 
 
 def test_prose_numbers_are_read_from_the_same_run(built_site, walkthroughs):
-    text = " ".join(soup(built_site / "simple-self-attention" / "index.html").get_text().split())
+    text = " ".join(page_soup(built_site / "simple-self-attention" / "index.html").get_text().split())
     ns = walkthroughs["simple_attention"].namespace
     assert f"The highest score, {ns['attn_scores_2'].max():.4f}, is for \"journey\"" in text
     assert f"puts the largest share, {ns['attn_weights_2'].max():.4f}, on \"journey\"" in text
@@ -114,12 +109,12 @@ def test_no_page_loads_anything_from_another_host(built_site):
     loaded = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src",
               "video": "src", "embed": "src", "object": "data", "link": "href"}
     for page in html_pages(built_site):
-        page_soup = soup(page)
+        parsed = page_soup(page)
         for tag, attribute in loaded.items():
-            for element in page_soup.find_all(tag):
+            for element in parsed.find_all(tag):
                 url = element.get(attribute, "")
                 assert not external.match(url), f"{page} loads {url}"
-        for element in page_soup.find_all(srcset=True):
+        for element in parsed.find_all(srcset=True):
             assert "//" not in element["srcset"], f"{page} loads {element['srcset']}"
     for stylesheet in built_site.rglob("*.css"):
         for url in re.findall(r"url\(\s*['\"]?([^'\")]+)|@import\s+['\"]([^'\"]+)", stylesheet.read_text()):
@@ -136,13 +131,13 @@ def test_materials_network_features_stay_off():
 
 
 def test_home_page_links_every_section_in_order(built_site):
-    links = [a["href"] for a in soup(built_site / "index.html").select("article table a")]
+    links = [a["href"] for a in page_soup(built_site / "index.html").select("article table a")]
     assert [link.strip("./").removesuffix("/") for link in links] == CHAPTER_PAGES
 
 
 def test_every_internal_link_resolves(built_site):
     for page in html_pages(built_site):
-        for anchor in soup(page).find_all("a", href=True):
+        for anchor in page_soup(page).find_all("a", href=True):
             href = anchor["href"].split("#")[0]
             if not href or re.match(r"^[a-z]+:", href):
                 continue
@@ -154,8 +149,8 @@ def test_every_internal_link_resolves(built_site):
 
 
 def test_the_site_credits_the_book_and_states_its_licences(built_site):
-    text = " ".join(soup(built_site / "index.html").get_text().split())
-    assert "https://github.com/rasbt/LLMs-from-scratch" in str(soup(built_site / "index.html"))
+    text = " ".join(page_soup(built_site / "index.html").get_text().split())
+    assert "https://github.com/rasbt/LLMs-from-scratch" in str(page_soup(built_site / "index.html"))
     for phrase in ["Sebastian Raschka", "not affiliated", "MIT licence", "CC BY 4.0"]:
         assert phrase in text
 
@@ -163,7 +158,7 @@ def test_the_site_credits_the_book_and_states_its_licences(built_site):
 def test_dropout_note_names_the_machine_that_built_the_page(built_site):
     from snippets import machine
 
-    text = " ".join(soup(built_site / "causal-attention" / "index.html").get_text().split())
+    text = " ".join(page_soup(built_site / "causal-attention" / "index.html").get_text().split())
     assert f"This page was built with {machine.describe()}" in text
 
 
