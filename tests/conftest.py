@@ -1,17 +1,18 @@
-"""Shared fixtures: each walk-through runs once per test session, the site is built once, and one
-browser (Debian's Chromium, driven by Playwright) serves every browser test."""
+"""Shared fixtures: each walk-through runs once per test session, the site is built once, the browser
+gate (tests/browser_gate.py) visits every page in the background once it is built, and one browser
+(Debian's Chromium, driven by Playwright) serves the other browser tests."""
 
-import functools
-import http.server
+import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
 
 import pytest
-from site_tools import REPO, build_command, copy_site, start_serve, stop
+from site_tools import CHROMIUM, CHROMIUM_FLAGS, REPO, build_command, copy_site, start_serve, static_server, stop
 
 from snippets import runner
 
@@ -35,25 +36,29 @@ def walkthroughs():
 
 _build = {}  # the site build started in the background: process, folder, log
 _serve = {}  # `mkdocs serve` started in the background on a copy of the site: process, folder, url
+_gate = {}  # the browser gate, started in the background once the site is built: thread, folder, process
 
 
-def _needs_site(item):
-    return "built_site" in getattr(item, "fixturenames", ())
+def _needs(fixture, item):
+    return fixture in getattr(item, "fixturenames", ())
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """The tests that need the built site run last, so that its build overlaps all the others."""
-    items.sort(key=_needs_site)  # a stable sort: the order is otherwise unchanged
+    """The tests that need the built site run last, so that its build overlaps all the others; the
+    tests that read the browser gate's results come last of all, so that the gate works meanwhile."""
+    items.sort(key=lambda item: (_needs("built_site", item), _needs("visits", item)))  # stable: order kept
 
 
 def pytest_collection_finish(session):
-    """Start the site build and the `mkdocs serve` test's server as soon as the tests are known, each
-    in a process of its own: the tests that run before the first one that needs them keep working
-    meanwhile (this machine has two cores)."""
-    if any("served_copy" in getattr(item, "fixturenames", ()) for item in session.items):
+    """Start the site build, the `mkdocs serve` test's server and the browser gate as soon as the tests
+    are known, each in a process of its own: the tests that run before the first one that needs them
+    keep working meanwhile (this machine has two cores)."""
+    if any(_needs("served_copy", item) for item in session.items):
         _start_serve()
-    if not os.environ.get("BUILT_SITE") and any(_needs_site(item) for item in session.items):
+    if not os.environ.get("BUILT_SITE") and any(_needs("built_site", item) for item in session.items):
         _start_build()
+    if any(_needs("visits", item) for item in session.items) and not _browser_problem():
+        _start_gate()
 
 
 def _start_serve():
@@ -73,7 +78,45 @@ def _start_build():
     _build.update(process=process, folder=folder, log=log)
 
 
+def _start_gate():
+    _gate.update(folder=Path(tempfile.mkdtemp(prefix="attention-gate-")), lock=threading.Lock())
+    _gate["thread"] = threading.Thread(target=_run_gate, daemon=True)
+    _gate["thread"].start()
+
+
+def _run_gate():
+    """Wait for the site, then visit every page in a process of its own (nothing, if the build failed)."""
+    site = _site_when_built()
+    if site is None:
+        return
+    folder = _gate["folder"]
+    with _gate["lock"]:
+        if _gate.get("stopped"):
+            return
+        _gate["log"] = (folder / "gate.log").open("w")
+        _gate["process"] = subprocess.Popen(
+            [sys.executable, str(REPO / "tests" / "browser_gate.py"), str(site), str(folder / "results.json")],
+            cwd=REPO, stdout=_gate["log"], stderr=subprocess.STDOUT,
+        )
+    _gate["process"].wait()
+    _gate["log"].close()
+
+
+def _site_when_built():
+    """The built site's folder once its build has finished, or None if the build failed."""
+    if os.environ.get("BUILT_SITE"):
+        return Path(os.environ["BUILT_SITE"])
+    return _build["folder"] / "site" if _build["process"].wait(timeout=300) == 0 else None
+
+
 def pytest_sessionfinish(session):
+    if _gate:
+        with _gate["lock"]:
+            _gate["stopped"] = True
+            if "process" in _gate:
+                _gate["process"].kill()
+        _gate["thread"].join(timeout=30)
+        shutil.rmtree(_gate["folder"], ignore_errors=True)
     if _serve:
         stop(_serve["process"])
         shutil.rmtree(_serve["folder"], ignore_errors=True)
@@ -91,15 +134,13 @@ def built_site():
     tests/benchmark_site.py times the browser tests alone by pointing BUILT_SITE at the site it
     has just built; nothing else sets it.
     """
-    if os.environ.get("BUILT_SITE"):
-        return Path(os.environ["BUILT_SITE"])
-    if not _build:  # asked for by a test that collection did not see coming
+    if not os.environ.get("BUILT_SITE") and not _build:  # asked for by a test collection did not foresee
         _start_build()
-    returncode = _build["process"].wait(timeout=300)
-    _build["log"].flush()
-    output = (_build["folder"] / "build.log").read_text(encoding="utf-8")
-    assert returncode == 0, f"mkdocs build --strict failed:\n{output}"
-    return _build["folder"] / "site"
+    site = _site_when_built()
+    if site is None:
+        _build["log"].flush()
+        pytest.fail(f"mkdocs build --strict failed:\n{(_build['folder'] / 'build.log').read_text(encoding='utf-8')}")
+    return site
 
 
 @pytest.fixture(scope="session")
@@ -110,33 +151,31 @@ def served_copy():
     return _serve["folder"], _serve["url"]
 
 
-# Debian's Chromium; CHROMIUM_PATH points elsewhere only where Debian's package is not available
-# (the hosted workflow uses the Chrome that GitHub's runners come with).
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+def _browser_problem():
+    """Why the browser tests cannot run here, or None."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install -r requirements.txt)"
+    if not CHROMIUM.exists():
+        return f"no browser at {CHROMIUM}"
+    return None
 
 
-def _unavailable(reason):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"browser tests cannot run in CI: {reason}")
-    pytest.skip(f"{reason}; install Debian's Chromium (apt-get install chromium) to run the browser tests")
+def _require_browser():
+    """Skip the test when the browser tests cannot run here; in CI (CI=true), fail it."""
+    problem = _browser_problem()
+    if problem and os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run in CI: {problem}")
+    if problem:
+        pytest.skip(f"{problem}; install Debian's Chromium (apt-get install chromium) to run the browser tests")
 
 
 @pytest.fixture(scope="session")
 def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -r requirements.txt)")
-    if not CHROMIUM.exists():
-        _unavailable(f"no browser at {CHROMIUM}")
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         yield chromium
@@ -146,15 +185,20 @@ def browser():
 @pytest.fixture(scope="session")
 def server(built_site):
     """The built site on a local port, as a static host would serve it; yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with static_server(built_site) as url:
+        yield url
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
+@pytest.fixture(scope="session")
+def visits(built_site):
+    """The browser gate's checks of every page: (page, scheme) -> results (see tests/browser_gate.py).
+    The gate started when the site was built; this waits for it to finish."""
+    _require_browser()
+    if not _gate:  # asked for by a test collection did not foresee
+        _start_gate()
+    _gate["thread"].join(timeout=600)
+    assert not _gate["thread"].is_alive(), "the browser gate did not finish within 10 minutes"
+    log = (_gate["folder"] / "gate.log").read_text(encoding="utf-8")
+    assert _gate["process"].returncode == 0, f"the browser gate failed:\n{log}"
+    results = json.loads((_gate["folder"] / "results.json").read_text(encoding="utf-8"))
+    return {(name, scheme): record for name, scheme, record in results}

@@ -1,6 +1,7 @@
 """The English and Japanese editions' sources side by side: which pages pair up, and whether a
 Japanese page keeps its English page's structure (the same section ids, the same executed code and
-values, the same figures), so both editions show the same numbers from the same run.
+values, the same figures, the same code blocks), so both editions show the same numbers from the same
+run and give the reader the same commands.
 
 Run ``python tests/editions.py`` to list every difference; the tests assert there are none.
 """
@@ -57,6 +58,21 @@ def heading_ids(text: str) -> list[str]:
     return ids
 
 
+def code_blocks(text: str) -> list[str]:
+    """The page's fenced code blocks, each with its opening line, in order."""
+    blocks, current = [], None
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            if current is None:
+                current = [line.strip()]
+            else:
+                blocks.append("\n".join(current))
+                current = None
+        elif current is not None:
+            current.append(line)
+    return blocks
+
+
 def directives(text: str) -> list[str]:
     """The page's code, output, figure and notebook directives in order, then its values, sorted:
     a sentence may put its values in another order in another language. A figure counts by its
@@ -80,7 +96,7 @@ def differences(japanese: Path) -> list[str]:
         return [f"{japanese.name}: no English page {english.name}"]
     en, ja = english.read_text(encoding="utf-8"), japanese.read_text(encoding="utf-8")
     problems = []
-    for what, extract in (("section ids", heading_ids), ("directives", directives)):
+    for what, extract in (("section ids", heading_ids), ("directives", directives), ("code blocks", code_blocks)):
         want, got = extract(en), extract(ja)
         if want != got:
             missing = [item for item in want if item not in got]

@@ -1,14 +1,17 @@
 """Helpers shared by the site tests and tests/benchmark_site.py: a temporary copy of the site under
-`mkdocs serve`, the bytes a static host sends for each file, and the built pages parsed once."""
+`mkdocs serve`, the built site on a local port, the bytes a static host sends for each file, the
+built pages parsed once, and where the browser is."""
 
 import contextlib
 import functools
 import gzip
+import http.server
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -16,6 +19,17 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parent.parent
+# Debian's Chromium; CHROMIUM_PATH points elsewhere only where Debian's package is not available
+# (the hosted workflow uses the Chrome that GitHub's runners come with).
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PAGE_BUDGET_KB = 150  # a chapter page, gzipped as a static host sends it
 # A Japanese page also loads lunr's Japanese segmenter (11 KB), and Japanese text compresses less.
 JAPANESE_PAGE_BUDGET_KB = 160
@@ -103,3 +117,22 @@ def mkdocs_serve(copy: Path):
         yield url
     finally:
         stop(server)
+
+
+@contextlib.contextmanager
+def static_server(folder: Path):
+    """``folder`` on a free local port, as a static host would serve it; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass

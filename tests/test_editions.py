@@ -32,6 +32,13 @@ def test_each_japanese_page_keeps_the_sections_code_and_values_of_its_english_pa
     assert not problems, "\n".join(problems)
 
 
+def test_a_japanese_page_whose_command_differs_is_reported(tmp_path):
+    (tmp_path / "page.md").write_text("# Run\n\n```sh\npython -m snippets\n```\n")
+    (tmp_path / "page.ja.md").write_text("# 実行 { #run }\n\n```sh\npython -m snippet\n```\n")
+    (problem,) = differences(tmp_path / "page.ja.md")
+    assert "code blocks differ" in problem and "python -m snippet'" in problem
+
+
 def test_every_navigation_title_has_a_japanese_title():
     config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     i18n = next(plugin["i18n"] for plugin in config["plugins"] if isinstance(plugin, dict) and "i18n" in plugin)
