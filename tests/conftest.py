@@ -198,6 +198,7 @@ def visits(built_site):
         _start_gate()
     _gate["thread"].join(timeout=600)
     assert not _gate["thread"].is_alive(), "the browser gate did not finish within 10 minutes"
+    assert "process" in _gate, "the browser gate never started (see the warnings for what its thread raised)"
     log = (_gate["folder"] / "gate.log").read_text(encoding="utf-8")
     assert _gate["process"].returncode == 0, f"the browser gate failed:\n{log}"
     results = json.loads((_gate["folder"] / "results.json").read_text(encoding="utf-8"))
