@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from site_tools import page_soup
 
-from snippets import runner
+from snippets import machine, runner
 from snippets.notebooks import notebook
 
 NOTEBOOK_PAGES = {
@@ -30,6 +30,14 @@ def test_each_notebook_holds_the_pages_code_and_outputs_in_order(built_site, wal
     assert [cell.source for cell in code_cells] == list(walkthrough.code.values())
     printed = ["".join(o.text for o in cell.outputs) for cell in code_cells]
     assert printed == list(walkthrough.output.values())
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_each_editions_notebooks_name_the_machine_in_that_editions_language(built_site, lang):
+    folder = built_site / ("" if lang == "en" else lang) / "notebooks"
+    for name in NOTEBOOK_PAGES:
+        intro = nbformat.read(folder / name / f"{name}.ipynb", as_version=4).cells[0].source
+        assert machine.describe(lang) in intro, f"{lang} {name}: {intro}"
 
 
 @pytest.mark.parametrize(("name", "page"), NOTEBOOK_PAGES.items())

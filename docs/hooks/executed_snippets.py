@@ -99,7 +99,7 @@ def on_pre_build(config):
     folder.mkdir(parents=True, exist_ok=True)
     for name, japanese_title in NOTEBOOKS.items():
         title = japanese_title if lang == "ja" else runner.summary(name)
-        text = notebooks.dumps(notebooks.notebook(_walkthroughs[name], title, machine.describe(), lang))
+        text = notebooks.dumps(notebooks.notebook(_walkthroughs[name], title, machine.describe(lang), lang))
         path = folder / f"{name}.ipynb"
         if not path.exists() or path.read_text(encoding="utf-8") != text:  # unchanged: mkdocs-jupyter's cache holds
             path.write_text(text, encoding="utf-8")
