@@ -122,8 +122,6 @@ def peak_memory(call):
         in_use += event.nbytes()  # negative for a free
         peak = max(peak, in_use)
     return peak, result
-
-
 # --8<-- [end:measure]
 
 
