@@ -58,7 +58,9 @@ for i, x_i in enumerate(inputs):
 
 attn_scores = inputs @ inputs.T  # the same 36 dot products as one matrix product
 print(attn_scores)
-print("same as the double loop:", torch.equal(attn_scores, attn_scores_loop))
+# allclose, not equal: a matrix product may add the three products in another order, which can round
+# the last bit differently (it does on some CPUs)
+print("same as the double loop:", torch.allclose(attn_scores, attn_scores_loop))
 # --8<-- [end:all_scores]
 
 # --8<-- [start:all_weights]
