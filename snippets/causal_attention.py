@@ -1,10 +1,13 @@
 """3.5 Causal attention: hiding later tokens, dropout on the weights, and the CausalAttention class."""
 
-# --8<-- [start:weights_from_v2]
-import torch
-
+# Reused from other modules. A page shows their definitions in its "From earlier pages" block.
 from snippets.attention import CausalAttention, SelfAttention_v2, causal_mask
 from snippets.sentence import inputs
+
+# isort: split
+
+# --8<-- [start:weights_from_v2]
+import torch
 
 d_in, d_out = 3, 2
 torch.manual_seed(789)

@@ -1,5 +1,10 @@
 """Training without the causal mask: the model learns to copy the next token, and nothing that generates."""
 
+# Reused from other modules. A page shows their definitions in its "From earlier pages" block.
+from snippets.attention import MultiHeadAttention
+
+# isort: split
+
 # --8<-- [start:markov_chain]
 import copy
 import math
@@ -7,8 +12,6 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn
-
-from snippets.attention import MultiHeadAttention
 
 threads_before = torch.get_num_threads()
 torch.set_num_threads(1)  # tiny tensors: one thread is faster, and the numbers don't depend on the core count

@@ -1,9 +1,6 @@
 """The chapter's three exercises, solved: 3.1 v1 equals v2, 3.2 a 2-D wrapper output, 3.3 GPT-2 sizes."""
 
-# --8<-- [start:ex31_before]
-import torch
-from torch import nn
-
+# Reused from other modules. A page shows their definitions in its "From earlier pages" block.
 from snippets.attention import (
     MultiHeadAttention,
     MultiHeadAttentionWrapper,
@@ -11,6 +8,12 @@ from snippets.attention import (
     SelfAttention_v2,
 )
 from snippets.sentence import inputs
+
+# isort: split
+
+# --8<-- [start:ex31_before]
+import torch
+from torch import nn
 
 torch.manual_seed(123)
 sa_v1 = SelfAttention_v1(d_in=3, d_out=2)

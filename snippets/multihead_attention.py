@@ -1,10 +1,13 @@
 """3.6 Multi-head attention: stacking heads, then splitting one set of weights into heads."""
 
-# --8<-- [start:batch]
-import torch
-
+# Reused from other modules. A page shows their definitions in its "From earlier pages" block.
 from snippets.attention import MultiHeadAttention, MultiHeadAttentionWrapper
 from snippets.sentence import inputs
+
+# isort: split
+
+# --8<-- [start:batch]
+import torch
 
 batch = torch.stack((inputs, inputs), dim=0)
 batch_size, context_length, d_in = batch.shape  # 2, 6, 3

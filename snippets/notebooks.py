@@ -1,45 +1,30 @@
-"""A walk-through as a Jupyter notebook: one code cell per section, with the output the build printed.
+"""A page's code as a Jupyter notebook: one code cell per block of the page, in page order, with the
+headings as Markdown cells and the outputs the build printed.
 
-The notebooks are written from the same single run that fills the pages, so a notebook, its page
-and ``python -m snippets.NAME`` always show the same code and the same output.
+The notebook is written from the page's program (``snippets.standalone``) and the same single run that
+fills the page, so the notebook, the ``.py`` download and the page show the same code and output.
 """
 
 import json
 
-from snippets.runner import Walkthrough
-
-INTRO = {
-    "en": (
-        "# {title}\n\n"
-        "The code of this page as a notebook: run the cells in order. The outputs below were produced "
-        "by the site build with {made_with}. To run it yourself, install this site's `snippets` package "
-        "first (`pip install -r requirements.txt` in the repository). [Download this notebook]({name}.ipynb)."
-    ),
-    "ja": (
-        "# {title}\n\n"
-        "このページのコードをノートブックにしたものです。セルを上から順に実行してください。"
-        "下の出力は、サイトのビルドが{made_with}で実行して得たものです。自分で実行するには、"
-        "先にこのサイトの`snippets`パッケージをインストールしてください"
-        "（リポジトリで`pip install -r requirements.txt`）。[このノートブックをダウンロード]({name}.ipynb)。"
-    ),
-}
+from snippets.standalone import WORDS, Block, Program, intro, sentences
 
 
-def notebook(walkthrough: Walkthrough, title: str, made_with: str, lang: str = "en") -> dict:
-    """The nbformat-4 notebook for ``walkthrough``, as a JSON-ready dict, introduced in ``lang``.
-    The code and outputs are the same in every language."""
-    intro = INTRO[lang].format(title=title, made_with=made_with, name=walkthrough.name)
-    cells = [{"cell_type": "markdown", "id": "intro", "metadata": {}, "source": intro}]
-    for count, (section, code) in enumerate(walkthrough.code.items(), start=1):
-        output = walkthrough.output[section]
-        cells.append({
-            "cell_type": "code",
-            "id": section,
-            "execution_count": count,
-            "metadata": {"section": f"{walkthrough.name}:{section}"},
-            "source": code,
-            "outputs": [{"output_type": "stream", "name": "stdout", "text": output}] if output else [],
-        })
+def notebook(page: Program, filename: str, made_with: str, lang: str = "en") -> dict:
+    """The nbformat-4 notebook of ``page``, introduced in ``lang``; the code and outputs are the same in
+    every language."""
+    text = f"# {page.title}\n\n" + sentences(intro(made_with, lang), WORDS[lang]["run_notebook"])
+    cells = [_markdown("intro", text)]
+    if page.earlier:
+        cells.append(_markdown("earlier-title", f"## {WORDS[lang]['earlier']}"))
+        cells.append(_code("earlier", Block("", "earlier", page.earlier)))
+    for number, item in enumerate(page.items, start=1):
+        if isinstance(item, str):
+            cells.append(_markdown(f"heading-{number}", item))
+        else:
+            cells.append(_code(f"{item.module}-{item.section}-{number}", item))
+    for count, cell in enumerate((cell for cell in cells if cell["cell_type"] == "code"), start=1):
+        cell["execution_count"] = count
     return {
         "cells": cells,
         "metadata": {
@@ -48,6 +33,22 @@ def notebook(walkthrough: Walkthrough, title: str, made_with: str, lang: str = "
         },
         "nbformat": 4,
         "nbformat_minor": 5,
+    }
+
+
+def _markdown(cell_id: str, text: str) -> dict:
+    return {"cell_type": "markdown", "id": cell_id, "metadata": {}, "source": text}
+
+
+def _code(cell_id: str, block: Block) -> dict:
+    outputs = [{"output_type": "stream", "name": "stdout", "text": block.output}] if block.output else []
+    return {
+        "cell_type": "code",
+        "id": cell_id,
+        "execution_count": None,
+        "metadata": {"section": f"{block.module}:{block.section}"} if block.module else {},
+        "source": block.code,
+        "outputs": outputs,
     }
 
 

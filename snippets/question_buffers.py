@@ -1,10 +1,13 @@
 """Questions 12 and 13: what register_buffer does for the mask, and why the mask is sliced."""
 
+# Reused from other modules. A page shows their definitions in its "From earlier pages" block.
+from snippets.attention import CausalAttention
+
+# isort: split
+
 # --8<-- [start:what_is_saved]
 import torch
 from torch import nn
-
-from snippets.attention import CausalAttention
 
 torch.manual_seed(123)
 ca = CausalAttention(d_in=3, d_out=2, context_length=6, dropout=0.0)

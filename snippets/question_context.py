@@ -1,10 +1,13 @@
 """Questions 1 and 2: why context vectors beat fixed embeddings, and what scores and weights are."""
 
-# --8<-- [start:one_hot_lookup]
-import torch
-
+# Reused from other modules. A page shows their definitions in its "From earlier pages" block.
 from snippets.attention import SelfAttention_v2
 from snippets.sentence import inputs
+
+# isort: split
+
+# --8<-- [start:one_hot_lookup]
+import torch
 
 vocab = {"the": 0, "river": 1, "savings": 2, "bank": 3}
 torch.manual_seed(123)

@@ -4,11 +4,14 @@ Every line printed here is the same on any machine: only dropout's exact pattern
 the hardware, so the checks look at rules and at averages over many draws, never at one pattern.
 """
 
-# --8<-- [start:scaling]
-import torch
-
+# Reused from other modules. A page shows their definitions in its "From earlier pages" block.
 from snippets.attention import SelfAttention_v2, causal_mask
 from snippets.sentence import inputs
+
+# isort: split
+
+# --8<-- [start:scaling]
+import torch
 
 torch.manual_seed(123)
 dropout = torch.nn.Dropout(p=0.1)  # the rate GPT models in the book train with

@@ -1,10 +1,6 @@
 """Questions 8-11 and 22: the causal mask, -inf against 0, tril against triu, and what the mask is for."""
 
-# --8<-- [start:chapter_scores]
-import copy
-
-import torch
-
+# Reused from other modules. A page shows their definitions in its "From earlier pages" block.
 from snippets.attention import (
     CausalAttention,
     MultiHeadAttention,
@@ -13,41 +9,14 @@ from snippets.attention import (
 )
 from snippets.sentence import inputs, tokens
 
-torch.manual_seed(789)
-sa_v2 = SelfAttention_v2(d_in=3, d_out=2).requires_grad_(False)  # where 3.5 starts
-queries, keys = sa_v2.W_query(inputs), sa_v2.W_key(inputs)
-scores = queries @ keys.T / keys.shape[-1] ** 0.5  # scaled, as the softmax sees them
-future = causal_mask(len(tokens))  # True above the diagonal: the positions to hide
-# --8<-- [end:chapter_scores]
-
-# --8<-- [start:three_ways]
-minus_inf = torch.softmax(scores.masked_fill(future, -torch.inf), dim=-1)
-renormalised = torch.softmax(scores, dim=-1).masked_fill(future, 0.0)
-renormalised = renormalised / renormalised.sum(dim=-1, keepdim=True)
-zero_filled = torch.softmax(scores.masked_fill(future, 0.0), dim=-1)
-
-print("-inf before softmax equals renormalising after it:",
-      torch.allclose(minus_inf, renormalised))
-print("weight each query puts on tokens after it:")
-print("  filled with -inf:", (minus_inf * future).sum(dim=-1))
-print("  filled with 0:   ", (zero_filled * future).sum(dim=-1))
-# --8<-- [end:three_ways]
-
-# --8<-- [start:tril_triu]
-keep = torch.tril(torch.ones(4, 4))  # 1 = may look: multiply the weights by it
-hide = torch.triu(torch.ones(4, 4), diagonal=1)  # 1 = hidden: give it to masked_fill
-print("tril(ones): 1 = keep", keep, sep="\n")
-print("triu(ones, diagonal=1): 1 = hide", hide, sep="\n")
-print("each is the other flipped:", torch.equal(keep, 1 - hide))
-# --8<-- [end:tril_triu]
-
-# --8<-- [start:diagonal_zero]
-hide_self_too = torch.triu(torch.ones(6, 6, dtype=torch.bool))  # diagonal=0
-weights = torch.softmax(scores.masked_fill(hide_self_too, -torch.inf), dim=-1)
-print("first query's weights:", weights[0])
-# --8<-- [end:diagonal_zero]
+# isort: split
 
 # --8<-- [start:answer_in_the_input]
+import copy
+
+import torch
+
+
 def without_mask(module):
     """A copy of an attention module with the same weights and nothing hidden."""
     unmasked = copy.deepcopy(module)
@@ -85,6 +54,41 @@ for mode in ("train", "eval"):
     print(f"{mode}(): the mask keeps positions 1-5 blind to token 6:",
           torch.equal(second[:, :5], changed_ending[:, :5]))
 # --8<-- [end:mask_versus_dropout]
+
+# --8<-- [start:chapter_scores]
+torch.manual_seed(789)
+sa_v2 = SelfAttention_v2(d_in=3, d_out=2).requires_grad_(False)  # where 3.5 starts
+queries, keys = sa_v2.W_query(inputs), sa_v2.W_key(inputs)
+scores = queries @ keys.T / keys.shape[-1] ** 0.5  # scaled, as the softmax sees them
+future = causal_mask(len(tokens))  # True above the diagonal: the positions to hide
+# --8<-- [end:chapter_scores]
+
+# --8<-- [start:three_ways]
+minus_inf = torch.softmax(scores.masked_fill(future, -torch.inf), dim=-1)
+renormalised = torch.softmax(scores, dim=-1).masked_fill(future, 0.0)
+renormalised = renormalised / renormalised.sum(dim=-1, keepdim=True)
+zero_filled = torch.softmax(scores.masked_fill(future, 0.0), dim=-1)
+
+print("-inf before softmax equals renormalising after it:",
+      torch.allclose(minus_inf, renormalised))
+print("weight each query puts on tokens after it:")
+print("  filled with -inf:", (minus_inf * future).sum(dim=-1))
+print("  filled with 0:   ", (zero_filled * future).sum(dim=-1))
+# --8<-- [end:three_ways]
+
+# --8<-- [start:tril_triu]
+keep = torch.tril(torch.ones(4, 4))  # 1 = may look: multiply the weights by it
+hide = torch.triu(torch.ones(4, 4), diagonal=1)  # 1 = hidden: give it to masked_fill
+print("tril(ones): 1 = keep", keep, sep="\n")
+print("triu(ones, diagonal=1): 1 = hide", hide, sep="\n")
+print("each is the other flipped:", torch.equal(keep, 1 - hide))
+# --8<-- [end:tril_triu]
+
+# --8<-- [start:diagonal_zero]
+hide_self_too = torch.triu(torch.ones(6, 6, dtype=torch.bool))  # diagonal=0
+weights = torch.softmax(scores.masked_fill(hide_self_too, -torch.inf), dim=-1)
+print("first query's weights:", weights[0])
+# --8<-- [end:diagonal_zero]
 
 # --8<-- [start:append_a_token]
 torch.manual_seed(123)

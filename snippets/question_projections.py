@@ -1,10 +1,13 @@
 """Questions 4, 6 and 7: why three weight matrices, what d_in and d_out must satisfy, nn.Linear's layout."""
 
-# --8<-- [start:symmetric_scores]
-import torch
-
+# Reused from other modules. A page shows their definitions in its "From earlier pages" block.
 from snippets.attention import SelfAttention_v2
 from snippets.sentence import inputs, tokens
+
+# isort: split
+
+# --8<-- [start:symmetric_scores]
+import torch
 
 plain = inputs @ inputs.T  # 3.3: the embeddings compared with themselves
 print("x·xᵀ equals its transpose:", torch.equal(plain, plain.T))

@@ -1,9 +1,12 @@
 """Question 5: why the scores are divided by √d_k, measured on random queries and keys."""
 
+# Reused from other modules. A page shows their definitions in its "From earlier pages" block.
+from snippets.attention import MultiHeadAttention
+
+# isort: split
+
 # --8<-- [start:measure]
 import torch
-
-from snippets.attention import MultiHeadAttention
 
 
 def mean_largest_weight(scores):

@@ -1,13 +1,16 @@
 """Questions 18-21: .T against transpose(1, 2), d_out in the two multi-head classes, view, and out_proj."""
 
+# Reused from other modules. A page shows their definitions in its "From earlier pages" block.
+from snippets.attention import MultiHeadAttention, MultiHeadAttentionWrapper
+from snippets.sentence import inputs
+
+# isort: split
+
 # --8<-- [start:transpose_3d]
 import copy
 import warnings
 
 import torch
-
-from snippets.attention import MultiHeadAttention, MultiHeadAttentionWrapper
-from snippets.sentence import inputs
 
 batch = torch.stack((inputs, inputs))  # (batch, num_tokens, d_in), shaped like 3.5's keys
 print("batch:                ", batch.shape)

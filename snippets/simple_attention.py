@@ -1,10 +1,16 @@
 """3.3 Self-attention without trainable weights, on "Your journey starts with one step"."""
 
-# --8<-- [start:setup]
-import torch
-
+# The 3.3 page shows sentence.py's section itself, between the two sections below.
 from snippets.sentence import inputs, tokens
 
+# isort: split
+
+# --8<-- [start:imports]
+import torch  # all the code on this site needs
+
+# --8<-- [end:imports]
+
+# --8<-- [start:setup]
 query = inputs[1]  # the embedding of "journey" is our query
 # --8<-- [end:setup]
 

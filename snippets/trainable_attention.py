@@ -1,10 +1,13 @@
 """3.4 Self-attention with trainable weights: W_query, W_key, W_value and the scaled dot product."""
 
-# --8<-- [start:setup]
-import torch
-
+# Reused from other modules. A page shows their definitions in its "From earlier pages" block.
 from snippets.attention import SelfAttention_v1, SelfAttention_v2
 from snippets.sentence import inputs
+
+# isort: split
+
+# --8<-- [start:setup]
+import torch
 
 x_2 = inputs[1]  # "journey"
 d_in = inputs.shape[1]  # 3: the width of each embedding

@@ -17,7 +17,7 @@ LANGUAGE = "ja"
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6}) (?P<text>.*?)(?:\s*\{\s*#(?P<id>[\w-]+)\s*\})?\s*$")
-_DIRECTIVE = re.compile(r"\{\{ (?P<kind>run|code|value|notebook|figure) (?P<body>.+?) \}\}")
+_DIRECTIVE = re.compile(r"\{\{ (?P<kind>run|code|value|figure|standalone|repository)(?: (?P<body>.+?))? \}\}")
 
 
 def english_pages() -> list[Path]:
@@ -74,7 +74,7 @@ def code_blocks(text: str) -> list[str]:
 
 
 def directives(text: str) -> list[str]:
-    """The page's code, output, figure and notebook directives in order, then its values, sorted:
+    """The page's code, output, figure and run-it directives in order, then its values, sorted:
     a sentence may put its values in another order in another language. A figure counts by its
     module and drawing function only: its title, labels and caption are words, and words are
     translated."""
@@ -84,7 +84,7 @@ def directives(text: str) -> list[str]:
             module, expr = match["body"].split(": ", 1)
             found.append(f"figure {module}: {expr.split('(', 1)[0]}")
         else:
-            found.append(f"{match['kind']} {match['body']}")
+            found.append(f"{match['kind']} {match['body'] or ''}".rstrip())
     values = sorted(item for item in found if item.startswith("value "))
     return [item for item in found if not item.startswith("value ")] + values
 

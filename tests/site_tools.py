@@ -16,6 +16,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import yaml
 from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,6 +49,18 @@ def sent_bytes(path: Path) -> int:
     """The bytes a static host sends for ``path``: gzipped for text, as they are otherwise."""
     data = path.read_bytes()
     return len(gzip.compress(data, 6)) if path.suffix in TEXT_SUFFIXES else len(data)
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml's tags (``!ENV``) as nothing: the tests read its plain settings."""
+
+
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def mkdocs_yml() -> dict:
+    """The site's configuration, as written in mkdocs.yml."""
+    return yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), _ConfigLoader)
 
 
 @functools.cache
@@ -136,3 +149,26 @@ def static_server(folder: Path):
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
+
+
+OUTPUT_TITLES = ("Output", "出力")  # the title of an output block, in each edition
+
+
+def reader_blocks(soup: BeautifulSoup) -> list[tuple[str, str]]:
+    """A built page's Python blocks in page order, each with the output the page shows under it ("" for
+    none): what a reader pastes, and what they should see."""
+    blocks = []
+    for block in soup.select("article div.highlight"):
+        title = block.select_one(".filename")
+        text = block.select_one("code").get_text()
+        if "language-python" in block["class"]:
+            blocks.append([text, ""])
+        elif blocks and title and title.get_text() in OUTPUT_TITLES and _follows(block, blocks):
+            blocks[-1][1] = text
+    return [tuple(block) for block in blocks]
+
+
+def _follows(output, blocks) -> bool:
+    """Whether an output block comes right after the last Python block (no other block between)."""
+    previous = output.find_previous("div", class_="highlight")
+    return previous is not None and "language-python" in previous["class"] and not blocks[-1][1]

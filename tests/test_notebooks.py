@@ -1,52 +1,58 @@
-"""Every chapter page has a notebook, made from the same run: same code, same outputs, valid nbformat,
-rendered as a page of the site (with no CDN scripts) and downloadable from the chapter page."""
+"""The pages the nav lists under Notebooks are also rendered as notebook pages: the same notebook as the
+page's download (tests/test_standalone.py runs it), with no CDN scripts, linked from the page, each
+edition's introduced in its own language."""
 
 import json
 
 import nbformat
 import pytest
-from site_tools import page_soup
+from conftest import REPO
+from site_tools import mkdocs_yml, page_soup
 
-from snippets import machine, runner
+from snippets import machine, runner, standalone
 from snippets.notebooks import notebook
 
-NOTEBOOK_PAGES = {
-    "simple_attention": "simple-self-attention",
-    "trainable_attention": "trainable-self-attention",
-    "causal_attention": "causal-attention",
-    "multihead_attention": "multi-head-attention",
-    "dark_room": "dark-room",
-    "exercises": "exercises",
-}
+
+def _nav_notebooks(entries):
+    for entry in entries:
+        for value in entry.values():
+            if isinstance(value, list):
+                yield from _nav_notebooks(value)
+            elif value.startswith("notebooks/"):
+                yield value.removeprefix("notebooks/").removesuffix(".ipynb")
 
 
+NOTEBOOK_PAGES = list(_nav_notebooks(mkdocs_yml()["nav"]))
+
+
+def test_the_nav_lists_notebooks_of_pages_with_code():
+    pages = {path.stem for path in (REPO / "docs").glob("*.md") if "{{ standalone }}" in path.read_text("utf-8")}
+    assert NOTEBOOK_PAGES and set(NOTEBOOK_PAGES) <= pages, NOTEBOOK_PAGES
+
+
+@pytest.mark.parametrize("edition", ["", "ja/"])
 @pytest.mark.parametrize("name", NOTEBOOK_PAGES)
-def test_each_notebook_holds_the_pages_code_and_outputs_in_order(built_site, walkthroughs, name):
-    path = built_site / "notebooks" / name / f"{name}.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    nbformat.validate(nb)
-    code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
-    walkthrough = walkthroughs[name]
-    assert [cell.source for cell in code_cells] == list(walkthrough.code.values())
-    printed = ["".join(o.text for o in cell.outputs) for cell in code_cells]
-    assert printed == list(walkthrough.output.values())
+def test_each_notebook_page_renders_the_pages_download(built_site, edition, name):
+    rendered = built_site / edition / "notebooks" / name / f"{name}.ipynb"
+    assert rendered.read_bytes() == (built_site / edition / "downloads" / f"{name}.ipynb").read_bytes()
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_each_editions_notebooks_name_the_machine_in_that_editions_language(built_site, lang):
-    folder = built_site / ("" if lang == "en" else lang) / "notebooks"
-    for name in NOTEBOOK_PAGES:
-        intro = nbformat.read(folder / name / f"{name}.ipynb", as_version=4).cells[0].source
-        assert machine.describe(lang) in intro, f"{lang} {name}: {intro}"
+    folder = built_site / ("" if lang == "en" else lang) / "downloads"
+    for path in sorted(folder.glob("*.ipynb")):
+        intro = nbformat.read(path, as_version=4).cells[0].source
+        assert machine.describe(lang) in intro, f"{lang} {path.name}: {intro}"
 
 
-@pytest.mark.parametrize(("name", "page"), NOTEBOOK_PAGES.items())
-def test_each_chapter_page_links_its_notebook_page_and_the_download(built_site, name, page):
-    soup = page_soup(built_site / page / "index.html")
+@pytest.mark.parametrize("name", NOTEBOOK_PAGES)
+def test_each_chapter_page_links_its_notebook_page_and_the_downloads(built_site, name):
+    soup = page_soup(built_site / name / "index.html")
     hrefs = [a["href"] for a in soup.select("article a[href]")]
-    assert f"../notebooks/{name}/" in hrefs, f"{page} does not link its notebook page"
-    download = soup.select_one(f'article a[download][href="../notebooks/{name}/{name}.ipynb"]')
-    assert download is not None, f"{page} has no download link for {name}.ipynb"
+    assert f"../notebooks/{name}/" in hrefs, f"{name} does not link its notebook page"
+    for kind in ("py", "ipynb"):
+        link = soup.select_one(f'article a[download][href="../downloads/{name}.{kind}"]')
+        assert link is not None, f"{name} has no download link for {name}.{kind}"
     notebook_page = (built_site / "notebooks" / name / "index.html").read_text(encoding="utf-8")
     assert f'href="{name}.ipynb"' in notebook_page, "the notebook page does not offer its own download"
 
@@ -61,11 +67,15 @@ def test_notebook_pages_load_no_script_from_a_cdn(built_site, name):
     assert "cdnjs" not in html and "jsdelivr" not in html and "unpkg" not in html
 
 
-def test_a_notebook_is_valid_nbformat_even_for_sections_that_print_nothing(walkthroughs):
-    nb = nbformat.from_dict(json.loads(json.dumps(notebook(walkthroughs["multihead_attention"], "t", "m"))))
+def test_a_notebook_is_valid_nbformat_even_for_blocks_that_print_nothing(walkthroughs):
+    markdown = "# A page\n\n{{ standalone }}\n\n## Two heads\n\n{{ code multihead_attention:batch }}\n"
+    outputs = {name: walkthrough.output for name, walkthrough in walkthroughs.items()}
+    page = standalone.program(markdown, "a-page.md", outputs)
+    nb = nbformat.from_dict(json.loads(json.dumps(notebook(page, "a-page.ipynb", "m"))))
     nbformat.validate(nb)
-    batch_cell = next(cell for cell in nb.cells if cell.get("id") == "batch")
+    batch_cell = next(cell for cell in nb.cells if cell.metadata.get("section") == "multihead_attention:batch")
     assert batch_cell.outputs == []
+    assert [cell.cell_type for cell in nb.cells] == ["markdown", "markdown", "code", "markdown", "code"]
 
 
 def test_a_hung_section_is_stopped_with_a_clear_message(tmp_path, monkeypatch):

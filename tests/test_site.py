@@ -2,12 +2,16 @@
 and has no number typed in by hand."""
 
 import ast
+import importlib.util
 import itertools
+import os
 import re
+from types import SimpleNamespace
 
-import yaml
+import pytest
 from conftest import REPO
-from site_tools import fetch, page_soup, wait_for
+from mkdocs.exceptions import PluginError
+from site_tools import fetch, mkdocs_yml, page_soup, wait_for
 
 from snippets import runner
 
@@ -55,14 +59,18 @@ def test_every_output_block_on_the_site_is_what_its_code_printed(built_site, wal
     assert shown == everything, f"sections no page shows: {sorted(everything - shown)}"
 
 
-def test_walkthrough_code_outside_sections_is_only_docstrings_and_comments():
+def test_walkthrough_code_outside_sections_is_only_docstrings_and_what_earlier_pages_define():
+    """Outside its sections a walk-through may only import from the package: a page shows those
+    definitions in its "From earlier pages" block (tests/test_standalone.py runs the pages without it)."""
     for name in runner.WALKTHROUGHS:
         path = runner.module_path(name)
         for chunk in runner.split_chunks(path.read_text(encoding="utf-8")):
             if chunk.section is None:
-                body = ast.parse(chunk.code).body
-                is_text = [isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant) for n in body]
-                hidden = [n for n, text in zip(body, is_text, strict=True) if not text]
+                hidden = [
+                    node for node in ast.parse(chunk.code).body
+                    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+                    and not (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("snippets."))
+                ]
                 assert not hidden, f"{path}:{chunk.first_line}: code runs that no page shows"
 
 
@@ -124,7 +132,7 @@ def test_no_page_loads_anything_from_another_host(built_site):
 def test_materials_network_features_stay_off():
     """Material fetches from GitHub when repo_url is set, Google Fonts unless font is false, and a
     CDN for Mermaid diagrams; none of them may be switched on."""
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text())
+    config = mkdocs_yml()
     assert "repo_url" not in config
     assert config["theme"]["font"] is False
     assert not any("mermaid" in page.read_text() for page in DOCS.glob("*.md"))
@@ -175,3 +183,46 @@ def test_mkdocs_serve_shows_new_numbers_after_a_snippet_edit_and_new_prose_after
     page.write_text(page.read_text() + "\nA sentence added by the test.\n")
     wait_for(url, "added by the test", 60)
     assert "1.0094, 1.4950" in fetch(url)
+
+
+def test_code_names_unwrapped_for_weight_look_the_same_because_material_colours_them_as_code_text(built_site):
+    """docs/hooks/page_weight.py drops Pygments' spans around names and whitespace in code blocks; that
+    changes nothing on screen only while Material gives names the code's own colour and .w no style."""
+    stylesheets = [*(built_site / "assets" / "stylesheets").glob("*.css"), built_site / "assets" / "site.css"]
+    css = "".join(path.read_text(encoding="utf-8") for path in stylesheets)
+    settings = set(re.findall(r"--md-code-hl-name-color:\s*([^;}]+)", css))
+    assert settings == {"var(--md-code-fg-color)"}, settings
+    assert not re.search(r"\.highlight \.w\b", css), "a stylesheet now styles whitespace tokens"
+    page = (built_site / "questions" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="n">' not in page and "<span class=\"p\">" in page
+
+
+def _hook(name):
+    spec = importlib.util.spec_from_file_location(f"hook_{name}", DOCS / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_pages_say_where_the_repository_is_from_the_configuration_or_how_to_get_the_code():
+    def sentence(url, lang="en"):
+        return _hook("executed_snippets").repository(SimpleNamespace(extra={"repository": url}), lang)
+
+    assert "<https://example.org/attention>" in sentence("https://example.org/attention")
+    assert "<https://example.org/attention>" in sentence("https://example.org/attention", "ja")
+    assert "does not name the repository" in sentence("")
+    with pytest.raises(PluginError, match="should be the repository's web address"):
+        sentence("attention")
+
+
+def test_the_home_page_and_run_it_yourself_tell_readers_where_the_code_is(built_site):
+    configured = os.environ.get("SITE_REPOSITORY", "")
+    hook = _hook("executed_snippets")
+    for edition, lang in (("", "en"), ("ja/", "ja")):
+        for page in ("", "run-it-yourself/"):
+            article = page_soup(built_site / edition / page / "index.html").select_one("article")
+            if configured:
+                assert article.select_one(f'a[href="{configured}"]'), f"{edition}{page} does not link {configured}"
+            else:
+                without = hook.repository(SimpleNamespace(extra={}), lang)
+                assert without in article.get_text(), f"{edition}{page} does not say how to get the code"

@@ -37,9 +37,6 @@ def _script_boundaries():
 SEPARATORS = {"ja": "[\\s\\-　、。，．（）「」『』：・]+|" + _script_boundaries()}
 _BASE = re.compile(r'("base": ")([^"]*)(")')
 _HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
-# Code blocks stay out of the search index, which every page loads: they are the same in both
-# editions, and a third of the index. Names in the prose (inline code) are still found.
-_CODE_BLOCK = re.compile(r"<pre>.*?</pre>", re.S)
 _JUPYTER_CACHE = ".cache/mkdocs-jupyter"  # its default; the Japanese edition's cache is in ja/ below it
 _search_settings = {}  # edition -> the search language, separator and pipeline of its index
 _indexes = {}  # edition -> the search plugin's index of its pages
@@ -117,7 +114,7 @@ def on_post_build(config):
         prefix = _prefix(lang)
         others = tuple(_prefix(other) for other in _indexes if other != lang and _prefix(other))
         index["docs"] = [
-            {**doc, "location": doc["location"].removeprefix(prefix), "text": _CODE_BLOCK.sub("", doc["text"])}
+            {**doc, "location": doc["location"].removeprefix(prefix)}
             for doc in index["docs"]
             if doc["location"].startswith(prefix) and not (others and doc["location"].startswith(others))
         ]

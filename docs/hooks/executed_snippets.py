@@ -6,7 +6,10 @@ Directives a page may use (each fails the build when it names something that doe
 - ``{{ code MODULE:SECTION }}`` on a line of its own: the section's code only;
 - ``{{ value MODULE: EXPRESSION | FORMAT }}`` anywhere: a value from the module, formatted,
   for numbers quoted in prose;
-- ``{{ notebook MODULE }}`` on a line of its own: links to the page's notebook and its download;
+- ``{{ standalone }}`` on a line of its own, before a page's first code block: how to run the page's
+  code (its ``.py`` and ``.ipynb`` downloads, its notebook page if the nav has one), and the
+  collapsed "From earlier pages" block of what the page reuses (see ``snippets.standalone``);
+- ``{{ repository }}`` anywhere: a sentence saying where the site's repository is (``extra.repository``);
 - ``{{ figure MODULE: EXPRESSION | CAPTION }}`` on a line of its own: an SVG figure drawn by
   ``snippets.figures`` from the module's own tensors, e.g. ``figures.heatmap(attn_weights, tokens, ...)``.
   Expressions see the module's variables, plus ``figures``, the sentence's ``tokens``, ``runs``
@@ -14,18 +17,21 @@ Directives a page may use (each fails the build when it names something that doe
   page's edition ("en" or "ja"), for values that are words.
 
 Every walk-through runs once per process (``on_pre_build``, again only for edited code) and every
-page of both editions reuses that run, and so do the notebooks: each chapter walk-through is also
-written out as ``notebooks/NAME.ipynb``, with the outputs of that same run and an introduction in
-the edition's language, for mkdocs-jupyter to render and offer for download. The words this hook adds
-to a page (the output's title, the notebook tip, a figure's axis names) follow the page's edition.
+page of both editions reuses that run, and so do the downloads: each page with code is also written
+out as ``downloads/PAGE.py`` and ``downloads/PAGE.ipynb``, its blocks in page order with the outputs of
+that same run, needing only PyTorch. A notebook the nav lists as ``notebooks/PAGE.ipynb`` is the same
+notebook, rendered by mkdocs-jupyter. The words this hook adds to a page (the output's title, the
+run-it box, a figure's axis names) follow the page's edition.
 """
 
+import atexit
 import hashlib
 import html
 import importlib
 import importlib.util
 import os
 import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -35,40 +41,56 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-_BLOCK = re.compile(
-    r"^(?P<indent>[ \t]*)\{\{ (?P<kind>run|code) (?P<module>\w+):(?P<section>\w+) \}\}[ \t]*$", re.M
-)
 _VALUE = re.compile(r"\{\{ value (?P<module>\w+): (?P<expr>.+?)(?: \| (?P<format>[^}]*?))? \}\}")
-_NOTEBOOK = re.compile(r"^\{\{ notebook (?P<module>\w+) \}\}[ \t]*$", re.M)
+_HIGHLIGHT = re.compile(r'(<div class="(?:[\w-]+ )*highlight")')
+_REPOSITORY = re.compile(r"\{\{ repository \}\}")
 _FIGURE = re.compile(r"^\{\{ figure (?P<module>\w+): (?P<expr>.+?) \| (?P<caption>[^}]+?) \}\}[ \t]*$", re.M)
 
 _walkthroughs = {}
 _sources = {}  # module name -> hash of the snippets sources that produced _walkthroughs
+_programs = {}  # (edition, page's src_uri) -> the page's standalone.Program, for pages with code
 _notebook_dir = Path(tempfile.mkdtemp(prefix="attention-notebooks-"))
+atexit.register(shutil.rmtree, _notebook_dir, ignore_errors=True)
 
-# The walk-throughs that readers also get as notebooks, with their Japanese titles (the English
-# title is the first line of the module's docstring).
-NOTEBOOKS = {
-    "simple_attention": "3.3 重みのないセルフアテンション",
-    "trainable_attention": "3.4 学習可能な重みを持つセルフアテンション",
-    "causal_attention": "3.5 因果的アテンション",
-    "multihead_attention": "3.6 マルチヘッドアテンション",
-    "dark_room": "暗い部屋：マスクはなぜあるのか",
-    "exercises": "演習",
-}
 WORDS = {
     "en": {
         "output": "Output",
-        "notebook": '!!! tip "Prefer Jupyter?"\n'
-        "    This page's code is also a notebook, with the same outputs: [read it here](notebooks/{name}.ipynb)"
-        ' or <a href="{download}" download>download {name}.ipynb</a>.',
+        "run_it": '!!! tip "Run this page yourself"\n'
+        "    All of this page's code, in page order, as a script or a notebook that needs only PyTorch"
+        ' (`pip install torch`): <a href="{py}" download>{name}.py</a> or <a href="{ipynb}" download>'
+        "{name}.ipynb</a>, which also opens in Jupyter or Google Colab. Pasted in order into Jupyter or"
+        " IPython, the blocks print what the page shows. [Run it yourself](run-it-yourself.md) has the details.",
+        "notebook_page": " You can also [read it as a notebook](notebooks/{name}.ipynb).",
+        "notebook_downloads": 'Download this notebook, <a href="{name}.ipynb" download>{name}.ipynb</a>, or the same'
+        ' code as a script, <a href="{py}" download>{name}.py</a>. Both need only PyTorch.',
+        "repository": (
+            "This build of the site does not name the repository it was built from, so there is no link to"
+            " it here; the downloads on each page with code hold all of that page's code.",
+            "The site's own repository, with the build and the tests, is at <{url}>.",
+        ),
+        "earlier": '??? note "From earlier pages"\n'
+        "    What this page reuses from the pages before it: {names}. Run this block first; it is made from"
+        " the same single definition that those pages show.",
     },
     "ja": {
         "output": "出力",
-        "notebook": '!!! tip "Jupyterで動かしたい方へ"\n'
-        "    このページのコードは、同じ出力つきのノートブックにもなっています。"
-        '[ノートブックで読む](notebooks/{name}.ipynb)か、<a href="{download}" download>{name}.ipynb をダウンロード</a>'
-        "してください。",
+        "run_it": '!!! tip "このページを自分で動かす"\n'
+        "    このページのコードを、ページの順に1つにまとめたスクリプトとノートブックです。必要なのはPyTorchだけです"
+        '（`pip install torch`）：<a href="{py}" download>{name}.py</a>、<a href="{ipynb}" download>{name}.ipynb</a>'
+        "（JupyterやGoogle Colabでも開けます）。ブロックを順にJupyterやIPythonへ貼り付けても、"
+        "ページと同じ出力になります。"
+        "詳しくは[自分で動かす](run-it-yourself.md)を見てください。",
+        "notebook_page": "[ノートブックとして読む](notebooks/{name}.ipynb)こともできます。",
+        "notebook_downloads": 'このノートブック（<a href="{name}.ipynb" download>{name}.ipynb</a>）と、同じコードの'
+        'スクリプト（<a href="{py}" download>{name}.py</a>）をダウンロードできます。どちらもPyTorchだけで動きます。',
+        "repository": (
+            "このビルドには元になったリポジトリのアドレスが設定されていないため、ここにはリンクがありません。"
+            "コードのある各ページのダウンロードに、そのページのコードがすべて入っています。",
+            "ビルドとテストも含めた、このサイトのリポジトリは<{url}>にあります。",
+        ),
+        "earlier": '??? note "前のページから"\n'
+        "    このページが前のページから使うもの：{names}。このブロックを最初に実行してください。"
+        "前のページが示すのと同じ、ただ1つの定義から作られています。",
     },
 }
 # Script tags nbconvert's template always adds for MathJax (from a CDN, or src="" when the URL is
@@ -90,19 +112,7 @@ def _source_hashes():
 
 def on_pre_build(config):
     # Each edition's pass of a build comes here; only the first pass of a process runs anything.
-    # Each edition gets its own notebooks: the same cells and outputs, introduced in its language.
     _refresh_runs()
-    from snippets import machine, notebooks, runner
-
-    lang = _language(config)
-    folder = _notebook_dir / lang / "notebooks"
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, japanese_title in NOTEBOOKS.items():
-        title = japanese_title if lang == "ja" else runner.summary(name)
-        text = notebooks.dumps(notebooks.notebook(_walkthroughs[name], title, machine.describe(lang), lang))
-        path = folder / f"{name}.ipynb"
-        if not path.exists() or path.read_text(encoding="utf-8") != text:  # unchanged: mkdocs-jupyter's cache holds
-            path.write_text(text, encoding="utf-8")
 
 
 def _language(config):
@@ -121,7 +131,7 @@ def _refresh_runs():
     changed = {name for name in sources.keys() | _sources.keys() if sources.get(name) != _sources.get(name)}
     if not changed:
         return
-    if not _sources or changed & {"__init__", "runner"}:  # the first build, or the machinery itself changed
+    if not _sources or changed & {"__init__", "runner", "standalone", "notebooks"}:  # the machinery changed
         stale = set(sources)
     else:
         from snippets import runner
@@ -132,8 +142,9 @@ def _refresh_runs():
         sys.modules.pop(f"snippets.{name}", None)
         if package is not None and name in vars(package):  # else `from snippets import name` finds the old one
             delattr(package, name)
-    from snippets import runner
+    from snippets import runner, standalone
 
+    standalone.forget()
     _sources.clear()
     for name in runner.WALKTHROUGHS:
         if name in stale or name not in _walkthroughs:
@@ -144,17 +155,65 @@ def _refresh_runs():
     _sources.update(sources)
 
 
-# After the i18n plugin has sorted the pages into editions: it drops files from outside docs/. So the
-# notebooks are handed to mkdocs-jupyter here, which makes pages of them, placed in the edition's folder.
+def _prefix(lang):
+    """Where an edition lives, relative to the site's root."""
+    return "" if lang == "en" else f"{lang}/"
+
+
+def _slug(file):
+    """A page's name in its downloads: ``simple-self-attention`` for simple-self-attention(.ja).md."""
+    return file.src_uri.removesuffix(".md").split(".")[0]
+
+
+def _nav_notebooks(nav):
+    """The pages whose notebook the nav lists as ``notebooks/PAGE.ipynb``, to be rendered as pages."""
+    found = set()
+    for entry in nav or []:
+        for value in entry.values() if isinstance(entry, dict) else [entry]:
+            if isinstance(value, list):
+                found |= _nav_notebooks(value)
+            elif isinstance(value, str) and value.startswith("notebooks/") and value.endswith(".ipynb"):
+                found.add(value.removeprefix("notebooks/").removesuffix(".ipynb"))
+    return found
+
+
+# After the i18n plugin has sorted the pages into editions: it drops files from outside docs/. So each
+# page's downloads are added here, and its notebook handed to mkdocs-jupyter, placed in the edition's folder.
 @event_priority(-110)
 def on_files(files, config):
+    from snippets import machine, notebooks, standalone
+
     lang = _language(config)
-    prefix = "" if lang == "en" else f"{lang}/"
-    folder = str(_notebook_dir / lang)
-    notebooks = Files(
-        [File(f"notebooks/{name}.ipynb", folder, config.site_dir, config.use_directory_urls) for name in NOTEBOOKS]
+    prefix = _prefix(lang)
+    outputs = {name: walkthrough.output for name, walkthrough in _walkthroughs.items()}
+    rendered = _nav_notebooks(config.nav)
+    folder = _notebook_dir / lang / "notebooks"
+    folder.mkdir(parents=True, exist_ok=True)
+    for page in files.documentation_pages():
+        try:
+            program = standalone.program(page.content_string, page.src_uri, outputs)
+        except standalone.StandaloneError as error:
+            raise PluginError(str(error)) from error
+        if not program.blocks:
+            continue
+        _programs[(lang, page.src_uri)] = program
+        name = _slug(page)
+        notebook = notebooks.dumps(notebooks.notebook(program, f"{name}.ipynb", machine.describe(lang), lang))
+        script = standalone.script(program, f"{name}.py", machine.describe(lang), lang)
+        files.append(File.generated(config, f"{prefix}downloads/{name}.py", content=script))
+        files.append(File.generated(config, f"{prefix}downloads/{name}.ipynb", content=notebook))
+        if name in rendered:
+            path = folder / f"{name}.ipynb"
+            if not path.exists() or path.read_text(encoding="utf-8") != notebook:  # else mkdocs-jupyter's cache holds
+                path.write_text(notebook, encoding="utf-8")
+    missing = rendered - {_slug(page) for page in files.documentation_pages() if (lang, page.src_uri) in _programs}
+    if missing:
+        raise PluginError(f"the nav lists notebooks of pages that have no code: {sorted(missing)}")
+    pages = Files(
+        [File(f"notebooks/{name}.ipynb", str(folder.parent), config.site_dir, config.use_directory_urls)
+         for name in sorted(rendered)]
     )
-    for file in config.plugins["mkdocs-jupyter"].on_files(notebooks, config):
+    for file in config.plugins["mkdocs-jupyter"].on_files(pages, config):
         file.dest_path = prefix + file.dest_path
         file.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, file.dest_path))
         file.url = prefix + file.url
@@ -192,6 +251,28 @@ def _block(match, page, lang):
     return "\n\n".join(parts)
 
 
+def _standalone(page, files, config, lang):
+    """The run-it box of a page with code, and its "From earlier pages" block when it reuses anything."""
+    from snippets import standalone
+
+    program = _programs[(lang, page.file.src_uri)]
+    name = _slug(page.file)
+    links = {
+        kind: get_relative_url(files.get_file_from_path(f"{_prefix(lang)}downloads/{name}.{kind}").url, page.url)
+        for kind in ("py", "ipynb")
+    }
+    text = WORDS[lang]["run_it"].format(name=name, **links)
+    if name in _nav_notebooks(config.nav):
+        text += WORDS[lang]["notebook_page"].format(name=name)
+    if program.earlier:
+        names = ", ".join(f"`{name}`" for name in standalone.defined_names(program.earlier))
+        title = WORDS[lang]["earlier"].split('"')[1]
+        text += "\n\n" + WORDS[lang]["earlier"].format(names=names)
+        text += "\n\n" + _fence(program.earlier, "    ", "python", title)
+    # The same words on every page with code, and code: out of the search index, which every page loads.
+    return f"<section markdown data-search-exclude>\n\n{text}\n\n</section>"
+
+
 def _evaluate(module, expr, where, lang="en"):
     """Evaluate ``expr`` in the namespace of a walk-through's run (or of a plain snippets module),
     with ``figures`` drawing in the language ``lang``."""
@@ -221,18 +302,12 @@ def _figure(match, page, lang):
     module, expr, caption = match.group("module", "expr", "caption")
     svg = _evaluate(module, expr, f"{page.file.src_uri}: {match.group(0)}", lang)
     source = f"{module}: {expr}"
+    # The drawing's text alternative lists its values for screen readers; search keeps only the caption.
+    svg = svg.replace("<svg", "<svg data-search-exclude", 1)
     return (
         f'<figure class="diagram" data-source="{html.escape(source)}">\n{svg}\n'
         f"<figcaption>{html.escape(caption)}</figcaption>\n</figure>"
     )
-
-
-def _notebook(match, page, files, lang):
-    name = match.group("module")
-    if name not in NOTEBOOKS:
-        raise PluginError(f"{page.file.src_uri}: {match.group(0)}: no notebook for {name}; see NOTEBOOKS")
-    download = get_relative_url(files.get_file_from_path(f"notebooks/{name}.ipynb").url + f"{name}.ipynb", page.url)
-    return WORDS[lang]["notebook"].format(name=name, download=download)
 
 
 @event_priority(100)  # before the search plugin indexes the page
@@ -247,16 +322,44 @@ def on_page_content(content, page, config, files):
     if page.file.src_uri.startswith("notebooks/"):
         # Offline, and code cells that scroll sideways can be reached with the keyboard.
         content = _CDN_SCRIPTS.sub("", content)
-        return content.replace('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')
-    return content
+        content = content.replace('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')
+        lang = _language(config)
+        name = page.file.src_uri.removeprefix("notebooks/").removesuffix(".ipynb")
+        script = files.get_file_from_path(f"{_prefix(lang)}downloads/{name}.py")
+        downloads = WORDS[lang]["notebook_downloads"].format(name=name, py=get_relative_url(script.url, page.url))
+        return f"<p>{downloads}</p>\n{content}"
+    # Code blocks stay out of the search index, which every page loads: they are the same in every
+    # edition, and a third of the index. Names in the prose (inline code) are still found.
+    return _HIGHLIGHT.sub(r"\1 data-search-exclude", content)
+
+
+def repository(config, lang):
+    """Where the site's repository is, in a sentence in ``lang``: a link when ``extra.repository`` names
+    it (the hosted workflow sets it), otherwise how to get the code without it."""
+    url = (config.extra or {}).get("repository") or ""
+    if url and not re.fullmatch(r"https?://\S+", url):
+        raise PluginError(f"extra.repository (SITE_REPOSITORY) should be the repository's web address, not {url!r}")
+    without, linked = WORDS[lang]["repository"]
+    return linked.format(url=url) if url else without
 
 
 def on_page_markdown(markdown, page, config, files):
-    leftover = re.search(r"\{\{.*", _NOTEBOOK.sub("", _FIGURE.sub("", _VALUE.sub("", _BLOCK.sub("", markdown)))))
+    from snippets.standalone import BLOCK, STANDALONE
+
+    markdown = _REPOSITORY.sub(lambda match: repository(config, _language(config)), markdown)
+    leftover = re.search(r"\{\{.*", STANDALONE.sub("", _FIGURE.sub("", _VALUE.sub("", BLOCK.sub("", markdown)))))
     if leftover:
         raise PluginError(f"{page.file.src_uri}: malformed directive {leftover.group(0)!r}")
     lang = _language(config)
-    markdown = _BLOCK.sub(lambda match: _block(match, page, lang), markdown)
+    first_block, box = BLOCK.search(markdown), STANDALONE.search(markdown)
+    if first_block and (box is None or box.start() > first_block.start()):
+        raise PluginError(
+            f"{page.file.src_uri}: a page with code needs {{{{ standalone }}}} before its first block, so that "
+            "readers can run it: it brings the downloads and what the page reuses"
+        )
+    if box and not first_block:
+        raise PluginError(f"{page.file.src_uri}: {{{{ standalone }}}} on a page with no code")
+    markdown = BLOCK.sub(lambda match: _block(match, page, lang), markdown)
     markdown = _FIGURE.sub(lambda match: _figure(match, page, lang), markdown)
-    markdown = _NOTEBOOK.sub(lambda match: _notebook(match, page, files, lang), markdown)
+    markdown = STANDALONE.sub(lambda match: _standalone(page, files, config, lang), markdown)
     return _VALUE.sub(lambda match: _value(match, page, lang), markdown)
