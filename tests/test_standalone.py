@@ -119,6 +119,11 @@ def test_each_download_notebook_holds_the_pages_blocks_and_runs_alone_under_nbcl
     assert [cell.source for cell in code_cells] == [code.strip("\n") for code, _ in blocks]
     saved = ["".join(output.text for output in cell.outputs).rstrip("\n") for cell in code_cells]
     assert saved == [shown.rstrip("\n") for _, shown in blocks], f"{page}.ipynb: its outputs are not the page's"
+    headings = [cell.source.lstrip("#").strip().replace("`", "") for cell in notebook.cells[1:]
+                if cell.cell_type == "markdown" and cell.id.startswith("heading-")]
+    shown = [h.get_text().removesuffix("¶").strip() for h in page_soup(built_site / page / "index.html")
+             .select("article :is(h2, h3, h4)")]
+    assert headings and headings == shown[: len(headings)], f"{page}.ipynb: its headings are not the page's"
     executed = notebook_runs[tuple(cell.source for cell in code_cells)]
     report = [
         {"printed": "".join(output.get("text", "") for output in cell.outputs), "error": None}
