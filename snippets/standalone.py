@@ -63,7 +63,8 @@ class Program:
         return first + self.blocks
 
 
-def names(code: str) -> tuple[set[str], set[str]]:
+@functools.cache  # every page of every edition asks again for the same blocks
+def names(code: str) -> tuple[frozenset[str], frozenset[str]]:
     """(bound, needed) for a block: the names it binds anywhere in it, and the names it reads without
     binding them (builtins aside). Over-counting what is bound is safe here: the tests run the result."""
     bound, loaded = set(), set()
@@ -78,7 +79,7 @@ def names(code: str) -> tuple[set[str], set[str]]:
             bound.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             bound.add(node.name)
-    return bound, loaded - bound - _BUILTINS
+    return frozenset(bound), frozenset(loaded - bound - _BUILTINS)
 
 
 def _top_level_names(node: ast.stmt) -> set[str]:
@@ -97,6 +98,12 @@ def _top_level_names(node: ast.stmt) -> set[str]:
         elif not isinstance(current, ast.Lambda | ast.comprehension):
             pending += ast.iter_child_nodes(current)
     return found
+
+
+@functools.cache
+def _sections(module: str) -> dict[str, str]:
+    """``runner.sections``, read once per module until ``forget()``: every page asks again."""
+    return runner.sections(module)
 
 
 @functools.cache
@@ -159,7 +166,7 @@ class _Linker:
                 "does not show before this block"
             )
         else:
-            code = runner.sections(module)[binding[1]]
+            code = _sections(module)[binding[1]]
             bound, needed = names(code)
             self.provided |= bound
             for dependency in sorted(needed):
@@ -173,7 +180,7 @@ class _Linker:
         modules = list(dict.fromkeys(module for module, _ in self.sections))
         for module in modules:
             wanted = {section for owner, section in self.sections if owner == module}
-            parts += [code for section, code in runner.sections(module).items() if section in wanted]
+            parts += [code for section, code in _sections(module).items() if section in wanted]
         return "\n\n\n".join(parts)
 
 
@@ -196,7 +203,7 @@ def program(markdown: str, where: str, outputs: dict[str, dict[str, str]]) -> Pr
         elif directive:
             module, section = directive.group("module", "section")
             try:
-                code = runner.sections(module)[section]
+                code = _sections(module)[section]
             except (runner.SectionError, KeyError) as error:
                 raise StandaloneError(f"{where}: {line.strip()}: no such section ({error})") from error
             items.append(Block(module, section, code, outputs.get(module, {}).get(section, "")))
@@ -222,14 +229,17 @@ def script(page: Program, filename: str, made_with: str, lang: str = "en") -> st
 def _wrap(text: str, width: int = 96) -> list[str]:
     """Lines of at most ``width`` columns (a CJK character takes two), broken after a space or a 、 or 。
     where one is near the end of the line."""
-    lines, line = [], ""
+    lines, line, columns = [], "", 0
     for char in text:
-        if _columns(line + char) > width:
+        wide = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if columns + wide > width:
             cut = max(line.rfind(" "), line.rfind("、"), line.rfind("。")) + 1
             cut = cut if cut > len(line) * 2 // 3 else len(line)
             lines.append(line[:cut].rstrip())
             line = line[cut:].lstrip()
+            columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
         line += char
+        columns += wide
     return [*lines, line]
 
 
@@ -239,10 +249,6 @@ def sentences(*parts: str) -> str:
     for part in parts[1:]:
         joined += part if joined.endswith("。") else f" {part}"
     return joined
-
-
-def _columns(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def intro(made_with: str, lang: str = "en") -> str:
@@ -262,6 +268,7 @@ def defined_names(code: str) -> list[str]:
 def forget() -> None:
     """Drop what was read from the modules' sources, after they changed (``mkdocs serve``)."""
     _bindings.cache_clear()
+    _sections.cache_clear()
 
 
 WORDS = {

@@ -15,7 +15,7 @@ import re
 
 from mkdocs.plugins import event_priority
 
-_PRE = re.compile(r"(<pre\b.*?</pre>)", re.S | re.I)
+_PRE = re.compile(r"(<pre\b.*?</pre>)", re.S)
 _INDENT = re.compile(r"\n[ \t]+")
 _PLAIN_SPAN = re.compile(r'<span class="[nw]">([^<]*)</span>')
 
