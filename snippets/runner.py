@@ -49,6 +49,10 @@ class SectionTimeout(RuntimeError):
     """A section ran longer than its time limit."""
 
 
+class SectionFailed(RuntimeError):
+    """A section raised: the message names the module, the section and the line."""
+
+
 @dataclass(frozen=True)
 class Chunk:
     """A run of consecutive source lines, inside one named section or outside all of them."""
@@ -176,6 +180,16 @@ def dependencies(name: str) -> set[str]:
     return found
 
 
+def _failing_line(error: BaseException, path: Path) -> int | None:
+    """The line of ``path`` that the traceback of ``error`` last passed through."""
+    line, trace = None, error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == str(path):
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
+
+
 def run(name: str, section_timeout: float = SECTION_TIMEOUT) -> Walkthrough:
     """Execute ``snippets.<name>`` top to bottom, capturing the output of each section.
 
@@ -190,8 +204,17 @@ def run(name: str, section_timeout: float = SECTION_TIMEOUT) -> Walkthrough:
         compiled = compile("\n" * (chunk.first_line - 1) + chunk.code, str(path), "exec")
         buffer = io.StringIO()
         what = f"snippets.{name}, section {chunk.section or '(outside sections)'} at {path.name}:{chunk.first_line},"
-        with contextlib.redirect_stdout(buffer), time_limit(section_timeout, what):
-            exec(compiled, namespace)
+        try:
+            with contextlib.redirect_stdout(buffer), time_limit(section_timeout, what):
+                exec(compiled, namespace)
+        except (SectionTimeout, SectionError):
+            raise
+        except Exception as error:
+            line = _failing_line(error, path) or chunk.first_line
+            raise SectionFailed(
+                f"snippets.{name}, section {chunk.section or '(outside sections)'}, line {line} "
+                f"({path.name}:{line}) raised {error!r}"
+            ) from error
         printed = buffer.getvalue()
         if chunk.section is None:
             if printed:

@@ -95,13 +95,17 @@ def test_an_unknown_module_is_reported():
         runner.run("no_such_thing")
 
 
-def test_a_traceback_points_at_the_real_line_of_the_module(tmp_path, monkeypatch):
+def test_a_section_that_raises_is_named_with_its_module_section_and_line(tmp_path, monkeypatch):
     script = tmp_path / "broken.py"
-    script.write_text("# --8<-- [start:a]\nx = 1\n\nraise RuntimeError('boom')\n# --8<-- [end:a]\n")
+    script.write_text(
+        "# --8<-- [start:a]\nx = 1\n# --8<-- [end:a]\n\n"
+        "# --8<-- [start:b]\ndef fail():\n    raise RuntimeError('boom')\n\n\nfail()\n# --8<-- [end:b]\n"
+    )
     monkeypatch.setattr(runner, "module_path", lambda name: script)
-    with pytest.raises(RuntimeError) as error:
+    with pytest.raises(runner.SectionFailed) as error:
         runner.run("broken")
-    assert error.traceback[-1].lineno + 1 == 4
+    assert str(error.value) == "snippets.broken, section b, line 7 (broken.py:7) raised RuntimeError('boom')"
+    assert isinstance(error.value.__cause__, RuntimeError)  # the original traceback is kept
 
 
 def test_code_outside_sections_may_not_print(tmp_path, monkeypatch):

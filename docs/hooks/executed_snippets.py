@@ -150,6 +150,8 @@ def _refresh_runs():
         if name in stale or name not in _walkthroughs:
             try:
                 _walkthroughs[name] = runner.run(name)
+            except runner.SectionFailed as error:
+                raise PluginError(str(error)) from error
             except Exception as error:
                 raise PluginError(f"running snippets.{name} failed: {error!r}") from error
     _sources.update(sources)
