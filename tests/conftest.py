@@ -43,9 +43,18 @@ def _needs(fixture, item):
     return fixture in getattr(item, "fixturenames", ())
 
 
+# What a test needs that takes a site build, a server or a browser: `-m "not site"` leaves those tests out
+# (the README's fast inner loop).
+_SITE_FIXTURES = ("built_site", "served_copy", "server", "browser", "visits")
+
+
 def pytest_collection_modifyitems(session, config, items):
     """The tests that need the built site run last, so that its build overlaps all the others; the
-    tests that read the browser gate's results come last of all, so that the gate works meanwhile."""
+    tests that read the browser gate's results come last of all, so that the gate works meanwhile.
+    Every test that needs a build, a server or a browser is marked `site`."""
+    for item in items:
+        if any(_needs(fixture, item) for fixture in _SITE_FIXTURES):
+            item.add_marker(pytest.mark.site)
     items.sort(key=lambda item: (_needs("built_site", item), _needs("visits", item)))  # stable: order kept
 
 
