@@ -25,6 +25,17 @@ trainable = [name for name, _ in SelfAttention_v2(3, 2).named_parameters()]
 print("what training would adjust:", trainable)
 # --8<-- [end:asymmetric_scores]
 
+# --8<-- [start:two_thin_or_one_square]
+def numbers_held(d_in, d_k):
+    """How many numbers W_q and W_k hold together, and the one d_in x d_in matrix W_q @ W_k.T."""
+    return 2 * d_in * d_k, d_in * d_in
+
+
+for d_in, d_k, where in ((3, 2, "this chapter's example"), (768, 64, "one head of GPT-2 small")):
+    two_thin, one_square = numbers_held(d_in, d_k)
+    print(f"{where}: d_in={d_in}, d_k={d_k}: W_q and W_k {two_thin:,}, one square matrix {one_square:,}")
+# --8<-- [end:two_thin_or_one_square]
+
 # --8<-- [start:widths]
 torch.manual_seed(123)
 x = torch.rand(6, 3)  # six tokens, d_in = 3

@@ -31,6 +31,18 @@ half = torch.tensor([11.0, 12.0], dtype=torch.float16)
 print("exp(11) and exp(12) in float16:", torch.exp(half))
 # --8<-- [end:overflow]
 
+# --8<-- [start:gaps]
+for scores in (torch.tensor([0.1, 0.2]), torch.tensor([1.0, 3.0])):
+    print("scores:            ", scores)
+    print("divided by the sum:", scores / scores.sum())
+    print("softmax:           ", torch.softmax(scores, dim=0))
+shifted = scores + 10  # every score 10 higher: the same gaps between them
+same_softmax = torch.allclose(torch.softmax(shifted, dim=0), torch.softmax(scores, dim=0))
+same_division = torch.allclose(shifted / shifted.sum(), scores / scores.sum())
+print("every score + 10, softmax unchanged:    ", same_softmax)
+print("every score + 10, division unchanged:   ", same_division)
+# --8<-- [end:gaps]
+
 # --8<-- [start:wrong_dim]
 torch.manual_seed(123)
 scores = torch.rand(2, 4, 4) * 4  # (batch, queries, keys): two texts of 4 tokens

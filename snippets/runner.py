@@ -33,6 +33,7 @@ WALKTHROUGHS = (
     "question_dropout",
     "question_shapes",
     "exercises",
+    "sdp_kernels",
 )
 
 _MARKER = re.compile(r"^\s*# --8<-- \[(start|end):(\w+)\]\s*$")

@@ -192,3 +192,10 @@ def test_the_recorded_run_backs_the_performance_page():
     chapter = {r["num_tokens"]: r["peak_bytes"] for r in results
                if r["implementation"] == "MultiHeadAttention" and r["mode"] == "forward"}
     assert chapter[2048] > 100 * chapter[128], "the chapter's memory should grow with the square of the length"
+
+
+def test_sdp_attention_keeps_no_score_matrix_only_without_dropout(walkthroughs):
+    """Performance: without dropout PyTorch picks a fused kernel; with the book's 0.1 it falls back to the
+    math kernel, which computes the whole matrix of weights."""
+    kernels = walkthroughs["sdp_kernels"].namespace["kernels"]
+    assert kernels == {0.0: "FLASH_ATTENTION", 0.1: "MATH"}

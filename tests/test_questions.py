@@ -401,3 +401,22 @@ def test_chapter_pages_link_to_their_questions(built_site):
         soup = page_soup(built_site / page / "index.html")
         links = [a["href"] for a in soup.select("article .admonition.question a[href*='questions/']")]
         assert links, f"{page} has no 'Questions readers ask here' links"
+
+
+def test_two_thin_matrices_hold_fewer_numbers_than_the_square_one_only_below_half_of_d_in(walkthroughs):
+    """Questions, "Why three matrices": fewer only when d_k < d_in / 2, as the run's two cases show."""
+    numbers_held = walkthroughs["question_projections"].namespace["numbers_held"]
+    for d_in in range(1, 65):
+        for d_k in range(1, d_in + 1):
+            two_thin, one_square = numbers_held(d_in, d_k)
+            assert (two_thin < one_square) == (d_k < d_in / 2), (d_in, d_k)
+    assert numbers_held(3, 2)[0] > numbers_held(3, 2)[1] and numbers_held(768, 64)[0] < numbers_held(768, 64)[1]
+
+
+def test_softmax_favours_the_best_match_more_than_division_only_when_the_gap_is_wide():
+    """Questions and 3.3: softmax depends only on the gaps; 0.1 apart it splits more evenly than dividing
+    by the sum, 2 apart it favours the larger score more."""
+    for scores, softmax_favours_more in (([0.1, 0.2], False), ([1.0, 3.0], True)):
+        scores = torch.tensor(scores)
+        assert (torch.softmax(scores, dim=0).max() > (scores / scores.sum()).max()) == softmax_favours_more
+        assert torch.allclose(torch.softmax(scores + 10, dim=0), torch.softmax(scores, dim=0))
