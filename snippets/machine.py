@@ -1,9 +1,9 @@
 """Facts about the machine running the code, for the notes on results that depend on it.
 
-Dropout draws its random numbers through different code on different hardware. On a PyTorch
-build with MKL running on an Intel CPU, ``bernoulli_`` uses MKL's random stream; elsewhere
-(AMD CPUs, Apple silicon) it uses PyTorch's own generator, which is what produced the book's
-printed dropout patterns. GPUs use yet another kernel.
+Dropout's pattern of zeros depends on the random number generator that draws it, not only on the seed.
+The book's printed patterns come from PyTorch's own CPU generator, the one ``torch.rand`` uses; a GPU
+draws from a generator of its own, and a PyTorch build may draw CPU dropout another way. So whether this
+machine prints the book's patterns is checked on a draw, not guessed from the hardware.
 """
 
 import platform
@@ -23,20 +23,26 @@ def cpu_vendor():
 
 
 def dropout_matches_book():
-    """True when CPU dropout here draws from PyTorch's own generator, as the book's run did."""
-    return not (torch.backends.mkl.is_available() and "intel" in cpu_vendor().lower())
+    """True when dropout here keeps exactly the entries that PyTorch's own CPU generator picks, as in the
+    book's run: with ``manual_seed(123)``, the entries where ``torch.rand`` (in double precision, as
+    ``bernoulli_`` draws) falls below the keep probability."""
+    with torch.random.fork_rng():
+        torch.manual_seed(123)
+        kept = torch.nn.functional.dropout(torch.ones(6, 6), p=0.5, training=True) != 0
+        torch.manual_seed(123)
+        return torch.equal(kept, torch.rand(6, 6, dtype=torch.float64) < 0.5)
 
 
 # How dropout draws on this machine, as the end of a sentence that begins "…, where dropout", in each
 # edition's language: (as for the book, unlike the book).
 VERDICTS = {
     "en": (
-        "draws from PyTorch's own generator, as for the book",
-        "draws from MKL's stream, so these patterns differ from the book's",
+        "draws from PyTorch's own generator, as for the book, and prints the book's patterns",
+        "does not draw as PyTorch's own generator does, so these patterns differ from the book's",
     ),
     "ja": (
-        "本書と同じく、PyTorch自身の乱数生成器から乱数を引きます",
-        "MKLの乱数列から乱数を引くため、パターンは本書と異なります",
+        "原書と同じくPyTorch自身の乱数生成器から乱数を引くので、原書と同じパターンになります",
+        "PyTorch自身の乱数生成器とは違う引き方をするため、パターンは原書と異なります",
     ),
 }
 

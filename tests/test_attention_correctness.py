@@ -134,3 +134,16 @@ def test_the_mask_is_a_buffer_saved_and_moved_but_never_trained(kind):
 def test_rows_of_attention_weights_sum_to_one(walkthroughs):
     weights = walkthroughs["simple_attention"].namespace["attn_weights"]
     torch.testing.assert_close(weights.sum(dim=-1), torch.ones(6))
+
+
+def test_multi_head_attention_starts_from_the_wrappers_first_head_with_the_same_seed():
+    """3.6: with the same seed, MultiHeadAttention's query, key and value weights are the wrapper's first
+    head's; its outputs differ because it splits them into two heads and adds out_proj."""
+    torch.manual_seed(123)
+    wrapper = MultiHeadAttentionWrapper(3, 2, context_length=6, dropout=0.0, num_heads=2)
+    torch.manual_seed(123)
+    mha = MultiHeadAttention(3, 2, context_length=6, dropout=0.0, num_heads=2)
+    first = wrapper.heads[0]
+    for name in ("W_query", "W_key", "W_value"):
+        assert torch.equal(getattr(mha, name).weight, getattr(first, name).weight), name
+    assert not torch.equal(wrapper.heads[1].W_query.weight, first.W_query.weight)

@@ -30,8 +30,8 @@ def test_every_printing_section_has_an_expected_output(walkthroughs):
 def test_printed_output_matches_the_book(walkthroughs, name, section):
     if (name, section) in DROPOUT_SECTIONS and not machine.dropout_matches_book():
         pytest.skip(
-            f"{machine.describe()}: dropout here draws from MKL's random stream, not the generator "
-            "that produced the book's patterns; test_attention_correctness checks dropout's rules instead"
+            f"{machine.describe()}: dropout here does not draw as PyTorch's own CPU generator does, which "
+            "produced the book's patterns; test_attention_correctness checks dropout's rules instead"
         )
     expected = expected_outputs.load(name)[section]
     problems = expected_outputs.differences(expected, walkthroughs[name].output[section])
@@ -89,3 +89,23 @@ def test_the_check_reports_changed_text():
 def test_the_check_tolerates_rounding_in_the_last_digit():
     assert not expected_outputs.differences("tensor([0.4421, -0.0000])", "tensor([0.4422,  0.0000])")
     assert expected_outputs.differences("tensor([0.4421])", "tensor([0.4423])")
+
+
+def test_the_dropout_verdict_is_whether_the_book_patterns_come_out_not_a_guess_from_the_hardware(
+    walkthroughs, monkeypatch
+):
+    """machine.dropout_matches_book() says True exactly when 3.5 prints the book's dropout patterns,
+    and False for a dropout that draws its zeros another way."""
+    expected = expected_outputs.load("causal_attention")
+    book_patterns = not any(
+        expected_outputs.differences(expected[section], walkthroughs["causal_attention"].output[section])
+        for _, section in DROPOUT_SECTIONS
+    )
+    assert machine.dropout_matches_book() == book_patterns
+
+    def another_draw(input, p=0.5, training=True, inplace=False):
+        keep = torch.rand(input.shape) >= p  # follows the seed, but keeps other entries
+        return input * keep / (1 - p)
+
+    monkeypatch.setattr(torch.nn.functional, "dropout", another_draw)
+    assert machine.dropout_matches_book() is False

@@ -268,7 +268,7 @@ def test_dropout_is_the_identity_in_eval_mode_only():
 
 @pytest.mark.parametrize("name", ["question_dropout", "question_masking"])
 def test_dropout_answers_print_the_same_whatever_dropouts_random_stream(monkeypatch, name):
-    """Stand-in for a machine whose dropout draws differently (an Intel CPU with MKL, a GPU): the printed
+    """Stand-in for a machine whose dropout draws differently (a GPU, another PyTorch build): the printed
     output, and so the published page and tests/expected, must not change."""
 
     def other_machines_dropout(input, p=0.5, training=True, inplace=False):
