@@ -56,12 +56,6 @@ class Program:
     def blocks(self) -> list[Block]:
         return [item for item in self.items if isinstance(item, Block)]
 
-    @property
-    def cells(self) -> list[Block]:
-        """The code a reader runs, block by block: "From earlier pages" first, when there is one."""
-        first = [Block("", "earlier", self.earlier)] if self.earlier else []
-        return first + self.blocks
-
 
 @functools.cache  # every page of every edition asks again for the same blocks
 def names(code: str) -> tuple[frozenset[str], frozenset[str]]:
