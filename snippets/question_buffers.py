@@ -1,4 +1,4 @@
-"""Questions 12 and 13: what register_buffer does for the mask, and why the mask is sliced."""
+"""Questions readers ask: what register_buffer does for the mask, and why the mask is sliced."""
 
 # Reused from other modules. A page shows their definitions in its "From earlier pages" block.
 from snippets.attention import CausalAttention

@@ -1,4 +1,4 @@
-"""Questions 1 and 2: why context vectors beat fixed embeddings, and what scores and weights are."""
+"""Questions readers ask: why context vectors beat fixed embeddings, and what scores and weights are."""
 
 # Reused from other modules. A page shows their definitions in its "From earlier pages" block.
 from snippets.attention import SelfAttention_v2

@@ -1,4 +1,4 @@
-"""Questions 14-16: dropout's 1/(1 - p) scaling, rows that stop summing to 1, machine-dependent patterns.
+"""Questions readers ask: dropout's 1/(1 - p) scaling, rows that stop summing to 1, machine-dependent patterns.
 
 Every line printed here is the same on any machine: only dropout's exact pattern of zeros depends on
 the hardware, so the checks look at rules and at averages over many draws, never at one pattern.

@@ -1,4 +1,4 @@
-"""Questions 8-11 and 22: the causal mask, -inf against 0, tril against triu, and what the mask is for."""
+"""Questions readers ask: the causal mask, -inf against 0, tril against triu, and what the mask is for."""
 
 # Reused from other modules. A page shows their definitions in its "From earlier pages" block.
 from snippets.attention import (

@@ -1,4 +1,4 @@
-"""Questions 4, 6 and 7: why three weight matrices, what d_in and d_out must satisfy, nn.Linear's layout."""
+"""Questions readers ask: why three weight matrices, what d_in and d_out must satisfy, nn.Linear's layout."""
 
 # Reused from other modules. A page shows their definitions in its "From earlier pages" block.
 from snippets.attention import SelfAttention_v2

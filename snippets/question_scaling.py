@@ -1,4 +1,4 @@
-"""Question 5: why the scores are divided by √d_k, measured on random queries and keys."""
+"""Questions readers ask: why the scores are divided by √d_k, measured on random queries and keys."""
 
 # Reused from other modules. A page shows their definitions in its "From earlier pages" block.
 from snippets.attention import MultiHeadAttention

@@ -1,4 +1,4 @@
-"""Questions 18-21: .T against transpose(1, 2), d_out in the two multi-head classes, view, and out_proj."""
+"""Questions readers ask: .T against transpose(1, 2), d_out in the two multi-head classes, view, out_proj."""
 
 # Reused from other modules. A page shows their definitions in its "From earlier pages" block.
 from snippets.attention import MultiHeadAttention, MultiHeadAttentionWrapper

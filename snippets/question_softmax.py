@@ -1,4 +1,4 @@
-"""Questions 3 and 17: why softmax rather than dividing by the sum, and which axis it must run over."""
+"""Questions readers ask: why softmax rather than dividing by the sum, and which axis it must run over."""
 
 # --8<-- [start:negative_scores]
 import torch
