@@ -6,6 +6,7 @@ import contextlib
 import functools
 import gzip
 import http.server
+import importlib.util
 import os
 import shutil
 import socket
@@ -61,6 +62,24 @@ _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 def mkdocs_yml() -> dict:
     """The site's configuration, as written in mkdocs.yml."""
     return yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), _ConfigLoader)
+
+
+def pages_with_code() -> list[str]:
+    """The English pages (by name) that have code: each has a {{ standalone }} box, which the build
+    requires before a page's first block."""
+    return sorted(
+        path.stem for path in (REPO / "docs").glob("*.md")
+        if "." not in path.stem and "{{ standalone }}" in path.read_text(encoding="utf-8")
+    )
+
+
+@functools.cache
+def hook(name: str):
+    """The build hook ``docs/hooks/NAME.py``, imported once, to test its functions directly."""
+    spec = importlib.util.spec_from_file_location(f"hook_{name}", REPO / "docs" / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @functools.cache

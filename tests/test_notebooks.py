@@ -6,28 +6,16 @@ import json
 
 import nbformat
 import pytest
-from conftest import REPO
-from site_tools import mkdocs_yml, page_soup
+from site_tools import hook, mkdocs_yml, page_soup, pages_with_code
 
 from snippets import machine, runner, standalone
 from snippets.notebooks import notebook
 
-
-def _nav_notebooks(entries):
-    for entry in entries:
-        for value in entry.values():
-            if isinstance(value, list):
-                yield from _nav_notebooks(value)
-            elif value.startswith("notebooks/"):
-                yield value.removeprefix("notebooks/").removesuffix(".ipynb")
-
-
-NOTEBOOK_PAGES = list(_nav_notebooks(mkdocs_yml()["nav"]))
+NOTEBOOK_PAGES = sorted(hook("executed_snippets")._nav_notebooks(mkdocs_yml()["nav"]))
 
 
 def test_the_nav_lists_notebooks_of_pages_with_code():
-    pages = {path.stem for path in (REPO / "docs").glob("*.md") if "{{ standalone }}" in path.read_text("utf-8")}
-    assert NOTEBOOK_PAGES and set(NOTEBOOK_PAGES) <= pages, NOTEBOOK_PAGES
+    assert NOTEBOOK_PAGES and set(NOTEBOOK_PAGES) <= set(pages_with_code()), NOTEBOOK_PAGES
 
 
 @pytest.mark.parametrize("edition", ["", "ja/"])

@@ -2,7 +2,6 @@
 and has no number typed in by hand."""
 
 import ast
-import importlib.util
 import itertools
 import os
 import re
@@ -11,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import REPO
 from mkdocs.exceptions import PluginError
-from site_tools import fetch, mkdocs_yml, page_soup, wait_for
+from site_tools import fetch, hook, mkdocs_yml, page_soup, wait_for
 
 from snippets import runner
 
@@ -197,16 +196,9 @@ def test_code_names_unwrapped_for_weight_look_the_same_because_material_colours_
     assert '<span class="n">' not in page and "<span class=\"p\">" in page
 
 
-def _hook(name):
-    spec = importlib.util.spec_from_file_location(f"hook_{name}", DOCS / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_pages_say_where_the_repository_is_from_the_configuration_or_how_to_get_the_code():
     def sentence(url, lang="en"):
-        return _hook("executed_snippets").repository(SimpleNamespace(extra={"repository": url}), lang)
+        return hook("executed_snippets").repository(SimpleNamespace(extra={"repository": url}), lang)
 
     assert "<https://example.org/attention>" in sentence("https://example.org/attention")
     assert "<https://example.org/attention>" in sentence("https://example.org/attention", "ja")
@@ -217,12 +209,12 @@ def test_the_pages_say_where_the_repository_is_from_the_configuration_or_how_to_
 
 def test_the_home_page_and_run_it_yourself_tell_readers_where_the_code_is(built_site):
     configured = os.environ.get("SITE_REPOSITORY", "")
-    hook = _hook("executed_snippets")
+    snippets_hook = hook("executed_snippets")
     for edition, lang in (("", "en"), ("ja/", "ja")):
         for page in ("", "run-it-yourself/"):
             article = page_soup(built_site / edition / page / "index.html").select_one("article")
             if configured:
                 assert article.select_one(f'a[href="{configured}"]'), f"{edition}{page} does not link {configured}"
             else:
-                without = hook.repository(SimpleNamespace(extra={}), lang)
+                without = snippets_hook.repository(SimpleNamespace(extra={}), lang)
                 assert without in article.get_text(), f"{edition}{page} does not say how to get the code"

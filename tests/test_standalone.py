@@ -11,18 +11,13 @@ import sys
 
 import nbformat
 import pytest
-from conftest import REPO
 from reader_runs import diff, problems, reader_folder, run_blocks, run_notebook, run_script
-from site_tools import page_soup, reader_blocks
+from site_tools import page_soup, pages_with_code, reader_blocks
 
 from snippets import standalone
 
 EDITIONS = ("", "ja/")
-# The pages with code: each has a {{ standalone }} box, which the build requires before a page's first block.
-PAGES = sorted(
-    path.stem for path in (REPO / "docs").glob("*.md")
-    if "." not in path.stem and "{{ standalone }}" in path.read_text("utf-8")
-)
+PAGES = pages_with_code()
 EDITION_PAGES = [f"{edition}{page}" for edition in EDITIONS for page in PAGES]
 
 

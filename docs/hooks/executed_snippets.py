@@ -189,6 +189,7 @@ def on_files(files, config):
     prefix = _prefix(lang)
     outputs = {name: walkthrough.output for name, walkthrough in _walkthroughs.items()}
     rendered = _nav_notebooks(config.nav)
+    made_with = machine.describe(lang)
     folder = _notebook_dir / lang / "notebooks"
     folder.mkdir(parents=True, exist_ok=True)
     for page in files.documentation_pages():
@@ -200,8 +201,8 @@ def on_files(files, config):
             continue
         _programs[(lang, page.src_uri)] = program
         name = _slug(page)
-        notebook = notebooks.dumps(notebooks.notebook(program, f"{name}.ipynb", machine.describe(lang), lang))
-        script = standalone.script(program, f"{name}.py", machine.describe(lang), lang)
+        notebook = notebooks.dumps(notebooks.notebook(program, f"{name}.ipynb", made_with, lang))
+        script = standalone.script(program, f"{name}.py", made_with, lang)
         files.append(File.generated(config, f"{prefix}downloads/{name}.py", content=script))
         files.append(File.generated(config, f"{prefix}downloads/{name}.ipynb", content=notebook))
         if name in rendered:
@@ -348,11 +349,11 @@ def repository(config, lang):
 def on_page_markdown(markdown, page, config, files):
     from snippets.standalone import BLOCK, STANDALONE
 
-    markdown = _REPOSITORY.sub(lambda match: repository(config, _language(config)), markdown)
+    lang = _language(config)
+    markdown = _REPOSITORY.sub(lambda match: repository(config, lang), markdown)
     leftover = re.search(r"\{\{.*", STANDALONE.sub("", _FIGURE.sub("", _VALUE.sub("", BLOCK.sub("", markdown)))))
     if leftover:
         raise PluginError(f"{page.file.src_uri}: malformed directive {leftover.group(0)!r}")
-    lang = _language(config)
     first_block, box = BLOCK.search(markdown), STANDALONE.search(markdown)
     if first_block and (box is None or box.start() > first_block.start()):
         raise PluginError(
