@@ -10,7 +10,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from editions import differences, english_pages, japanese_pages
-from site_tools import REPO, page_soup
+from site_tools import REPO, hook, page_soup
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]")  # kana, kanji, full-width forms
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
@@ -149,7 +149,10 @@ def test_the_language_switcher_leads_to_the_same_page_in_the_other_edition_and_b
 def test_each_edition_searches_only_its_own_pages_in_its_own_language(built_site):
     english = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     japanese = json.loads((built_site / "ja" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert english["config"]["lang"] == ["en"] and japanese["config"]["lang"] == ["ja"]
+    assert english["config"]["lang"] == ["en"] and english["config"]["separator"] == r"[\s\-]+"
+    # The Japanese index cuts words by its separator alone (see editions.SEARCH_LANGUAGE).
+    assert japanese["config"]["separator"] == hook("editions").SEPARATORS["ja"]
+    assert japanese["config"]["lang"] == ["en"] and japanese["config"]["pipeline"] == ["stemmer"]
     for index in (english, japanese):
         locations = {doc["location"].split("#")[0] for doc in index["docs"]}
         assert not any(location.startswith("ja/") for location in locations)
@@ -158,3 +161,18 @@ def test_each_edition_searches_only_its_own_pages_in_its_own_language(built_site
     causal = next(doc for doc in japanese["docs"] if doc["location"] == "causal-attention/")
     assert "因果的アテンション" in causal["title"] + causal["text"]
     assert '"base": "../../ja/"' in (built_site / "ja" / "causal-attention" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("暗い部屋", ["暗い", "部屋"]),  # okurigana stays with its kanji
+    ("暗い部屋で手探りする", ["暗い", "部屋で", "手探りする"]),
+    ("アテンション重みを計算します。", ["アテンション", "重みを", "計算します"]),
+    ("因果的アテンションは、未来を隠します", ["因果的", "アテンション", "未来を", "隠します"]),  # は is no word
+    ("0.1のドロップアウト（dropout）", ["0.1", "ドロップアウト", "dropout"]),
+    ("torch.nnのsoftmax。", ["torch.nn", "softmax"]),
+])
+def test_japanese_search_keeps_words_whole_and_drops_lone_particles(text, words):
+    """The Japanese separator, which Material applies to pages and queries alike, read with Python's re:
+    the constructs it uses (classes, lookarounds) mean the same in JavaScript."""
+    separator = re.compile(hook("editions").SEPARATORS["ja"])
+    assert [word for word in separator.split(text) if word] == words

@@ -23,18 +23,32 @@ from mkdocs.plugins import event_priority
 DEFAULT = "en"
 
 
-def _script_boundaries():
-    """Where Japanese text splits into words for search, besides spaces and punctuation: wherever the
-    script changes (kanji, katakana, hiragana, Latin). So 「因果的アテンションを」 is indexed as 因果的 /
-    アテンション / を, and a query is split the same way whatever surrounds it in the page; lunr's
-    Japanese segmenter alone splits a word differently in different contexts, and then
-    「因果的アテンション」 finds nothing."""
+def _japanese_words():
+    """Where Japanese text splits into words for search. Japanese has no spaces, so the split is by
+    script, one rule for pages and queries alike (Material splits a query with this same separator):
+
+    - spaces and punctuation, Japanese and ASCII (a full stop only where it ends a word: torch.nn stays);
+    - every change of script (kanji, katakana, hiragana, Latin), except from kanji to hiragana, so
+      that a word keeps its okurigana and particles: 暗い部屋で is 暗い / 部屋で, アテンション重み is
+      アテンション / 重み, and a query's 重み finds 重みを by its prefix, as Material searches;
+    - a single hiragana between other scripts, a particle such as を or は, is no word at all: no
+      query matches every page on い or の.
+    """
     kanji, katakana, hiragana, latin = "\u4e00-\u9fff々", "\u30a0-\u30ffー", "\u3040-\u309f", "A-Za-z0-9_"
     scripts = (kanji, katakana, hiragana, latin)
-    return "|".join(f"(?<=[{a}])(?=[{b}])" for a in scripts for b in scripts if a != b)
+    changes = [f"(?<=[{a}])(?=[{b}])" for a in scripts for b in scripts if a != b and (a, b) != (kanji, hiragana)]
+    punctuation = "[\\s\\-　、。，．・：；！？「」『』（）〔〕［］【】〈〉,:;!?()\\[\\]\"'/]+"
+    full_stop = "(?<![A-Za-z0-9_])\\.|\\.(?![A-Za-z0-9_])"
+    particle = f"(?<![{kanji}{hiragana}])[{hiragana}](?![{hiragana}])"
+    return "|".join([punctuation, full_stop, particle, *changes])
 
 
-SEPARATORS = {"ja": "[\\s\\-　、。，．（）「」『』：・]+|" + _script_boundaries()}
+SEPARATORS = {"ja": _japanese_words()}
+# lunr's own Japanese support would cut every word again with its segmenter, which splits 暗い into 暗 /
+# い and a word differently in different sentences, and only pages, never queries. The Japanese index
+# asks for none: its words are cut by SEPARATORS alone, and lunr's English stemmer (the pipeline keeps
+# only it) touches nothing but the English words on its pages.
+SEARCH_LANGUAGE = {"ja": ["en"]}
 _BASE = re.compile(r'("base": ")([^"]*)(")')
 _HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 _JUPYTER_CACHE = ".cache/mkdocs-jupyter"  # its default; the Japanese edition's cache is in ja/ below it
@@ -60,7 +74,8 @@ def on_config(config):
         search.config.lang = search.config.separator = search.config.pipeline = None
         search.on_config(config)
         separator = SEPARATORS.get(lang, search.config.separator)
-        _search_settings[lang] = (search.config.lang, separator, search.config.pipeline)
+        pipeline = ["stemmer"] if lang in SEARCH_LANGUAGE else search.config.pipeline
+        _search_settings[lang] = (SEARCH_LANGUAGE.get(lang, search.config.lang), separator, pipeline)
     search.config.lang, search.config.separator, search.config.pipeline = _search_settings[lang]
     search.search_index = type(search.search_index)(**search.config)
     _indexes[lang] = search.search_index  # filled as this edition's pages are built
