@@ -230,3 +230,40 @@ def test_each_page_is_light_and_the_report_is_printed(visits, built_site):
         budget = page_budget_kb(name)  # None for a notebook page: the report states its cost
         if budget is not None:
             assert zipped < budget * 1024, f"{name} sends {zipped / 1024:.0f} KB gzipped, over its {budget} KB"
+
+
+STYLES = """() => {
+    const style = (element) => getComputedStyle(element);
+    const japanese = /[\\u3040-\\u30ff\\u4e00-\\u9fff]/;
+    const ems = [...document.querySelectorAll('article em')];
+    return {
+        font: style(document.body).fontFamily,
+        faces: document.fonts.size,
+        japaneseEmphasis: ems.filter((em) => japanese.test(em.textContent))
+            .map((em) => [em.textContent, style(em).fontStyle, style(em).textEmphasisStyle]),
+        latinEmphasis: ems.filter((em) => !japanese.test(em.textContent)).map((em) => style(em).fontStyle),
+        captions: [...document.querySelectorAll('article figcaption')].map((caption) => style(caption).fontStyle),
+    };
+}"""
+
+
+def test_japanese_pages_set_emphasis_and_captions_upright_in_japanese_system_fonts(browser, server):
+    """Kana and kanji have no italic: on a Japanese page, emphasis on Japanese words is upright with
+    sesame dots (傍点) and captions are upright, while a Latin variable such as *i* stays italic. The
+    text asks for Japanese system fonts and downloads none. English pages keep their italics."""
+    page = browser.new_page()
+    page.goto(server + "ja/causal-attention/", wait_until="load")
+    japanese = page.evaluate(STYLES)
+    page.goto(server + "causal-attention/", wait_until="load")
+    english = page.evaluate(STYLES)
+    page.close()
+    for font in ("Hiragino Sans", "Noto Sans JP", "Yu Gothic", "Meiryo"):
+        assert font in japanese["font"], japanese["font"]
+    assert japanese["faces"] == 0 and english["faces"] == 0, "a page declares a web font"
+    assert japanese["japaneseEmphasis"] and all(
+        style == "normal" and "sesame" in marks for _, style, marks in japanese["japaneseEmphasis"]
+    ), japanese["japaneseEmphasis"]
+    assert japanese["latinEmphasis"] and set(japanese["latinEmphasis"]) == {"italic"}
+    assert japanese["captions"] and set(japanese["captions"]) == {"normal"}
+    assert english["captions"] and set(english["captions"]) == {"italic"}
+    assert "Hiragino Sans" not in english["font"] and set(english["latinEmphasis"]) == {"italic"}

@@ -12,6 +12,7 @@ runs are reused, see executed_snippets.py). This hook finishes the job:
 - A Japanese page's ``base`` (where Material's script finds the search index) points at ``/ja/``.
   The head's alternate links, which Material would misread as edition roots, are left out.
 - Each edition keeps its own cache of converted notebooks.
+- A Japanese page's emphasis on Japanese words is marked for the site's style, which sets it upright.
 """
 
 import json
@@ -49,6 +50,7 @@ SEPARATORS = {"ja": _japanese_words()}
 # asks for none: its words are cut by SEPARATORS alone, and lunr's English stemmer (the pipeline keeps
 # only it) touches nothing but the English words on its pages.
 SEARCH_LANGUAGE = {"ja": ["en"]}
+_JAPANESE_EMPHASIS = re.compile(r"<em>(?=[^<]*[\u3040-\u30ff\u4e00-\u9fff])")  # *重み*, not *t*
 _BASE = re.compile(r'("base": ")([^"]*)(")')
 _HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 _JUPYTER_CACHE = ".cache/mkdocs-jupyter"  # its default; the Japanese edition's cache is in ja/ below it
@@ -84,6 +86,11 @@ def on_config(config):
     jupyter = config.plugins["mkdocs-jupyter"].config
     jupyter["cache_dir"] = str(Path(_JUPYTER_CACHE) / _prefix(lang))
     return config
+
+
+def on_page_content(html, page, config, files):
+    # Emphasis on Japanese words is set the Japanese way (docs/assets/site.css): kana have no italic.
+    return html if _language(config) == DEFAULT else _JAPANESE_EMPHASIS.sub('<em class="emphasis-marks">', html)
 
 
 @event_priority(0)  # after the i18n plugin's own switcher links
