@@ -176,3 +176,16 @@ def test_japanese_search_keeps_words_whole_and_drops_lone_particles(text, words)
     the constructs it uses (classes, lookarounds) mean the same in JavaScript."""
     separator = re.compile(hook("editions").SEPARATORS["ja"])
     assert [word for word in separator.split(text) if word] == words
+
+
+def test_each_edition_has_its_own_404_page_in_its_own_words(built_site):
+    pages = {"en": built_site / "404.html", "ja": built_site / "ja" / "404.html"}
+    for lang, path in pages.items():
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        heading = soup.select_one("article h1").get_text()
+        nav = {a["href"] for a in soup.select("nav.md-nav--primary a[href]")}
+        assert soup.html["lang"] == lang, path
+        assert bool(JAPANESE.search(heading)) == (lang == "ja") and "404 - Not found" not in heading, heading
+        assert soup.select_one("article p a")["href"] == ("/ja/" if lang == "ja" else "/")
+        assert nav and all(href.startswith("/ja/") == (lang == "ja") for href in nav), sorted(nav)
+        assert f'"base": "{"/ja/" if lang == "ja" else "/"}"' in str(soup)

@@ -19,6 +19,7 @@ import json
 import re
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 DEFAULT = "en"
@@ -115,16 +116,39 @@ def on_post_page(output, page, config):
     return _BASE.sub(lambda match: f"{match[1]}{match[2]}/{_prefix(lang)}{match[3]}", output, count=1)
 
 
+_THEME_404 = "<h1>404 - Not found</h1>"
+NOT_FOUND = {  # the 404 page's heading and text; {home} is the edition's home
+    "en": ("Page not found", 'There is no page at this address. Every page of the site is listed on the'
+           ' <a href="{home}">home page</a>, and the search above finds the words on them.'),
+    "ja": ("ページが見つかりません", 'このアドレスのページはありません。サイトのすべてのページは'
+           '<a href="{home}">ホーム</a>から開けます。上の検索で、ページの言葉から探すこともできます。'),
+}
+
+
 def on_post_template(output, template_name, config):
+    """Each edition's own 404 page: the English one at the site's root, where hosts look for it, the
+    Japanese one at ``/ja/404.html``, each in its own words, with its own navigation and search."""
     if template_name != "404.html":
         return output
+    lang, root = _language(config), config.site_url or "/"
     # No page of its own, so its switcher leads to each edition's home.
     output = _HEAD_ALTERNATE.sub("", output)
-    return re.sub(
+    output = re.sub(
         r'(<a href=")[^"]*(" hreflang="(\w+)" class="md-select__link")',
-        lambda match: f"{match[1]}{config.site_url or '/'}{_prefix(match[3])}{match[2]}",
+        lambda match: f"{match[1]}{root}{_prefix(match[3])}{match[2]}",
         output,
     )
+    heading, text = NOT_FOUND[lang]
+    if _THEME_404 not in output:
+        raise PluginError(f"Material's 404 page no longer says {_THEME_404!r}: editions.py cannot translate it")
+    output = output.replace(_THEME_404, f"<h1>{heading}</h1>\n<p>{text.format(home=root + _prefix(lang))}</p>")
+    if lang == DEFAULT:
+        return output
+    output = _BASE.sub(lambda match: f"{match[1]}{match[2]}{_prefix(lang)}{match[3]}", output, count=1)
+    target = Path(config.site_dir) / _prefix(lang) / "404.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(output, encoding="utf-8")
+    return ""  # mkdocs writes no empty page: the root keeps the English one
 
 
 @event_priority(-200)  # after the i18n plugin has built every edition and merged their indexes
