@@ -41,7 +41,7 @@ from snippets.efficient_attention import (
     WrapperWithProjection,
     same_as,
 )
-from snippets.machine import cpu_vendor, describe
+from snippets.machine import describe, facts
 
 # Name in the table -> class. The chapter's wrapper has no out_proj; WrapperWithProjection adds one,
 # so that all five compute the same function and the timings compare like with like.
@@ -225,10 +225,8 @@ def table_rows(num_tokens, by_mode):
 def summary(settings, records, seconds_taken, load_before):
     """Everything needed to read, trust and reproduce the numbers."""
     return {
-        "machine": describe(),
-        "cpu_vendor": cpu_vendor(),
+        **facts(),  # machine.describe(lang, recorded) names them in a sentence, in each edition's language
         "python": platform.python_version(),
-        "torch_version": torch.__version__,
         "threads": settings.threads,  # torch.get_num_threads() during the run
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "settings": asdict(settings) | {"lengths": list(settings.lengths), "dtype": "float32", "dropout": 0.0},

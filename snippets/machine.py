@@ -53,8 +53,20 @@ def dropout_verdict(lang="en"):
     return as_for_the_book if dropout_matches_book() else unlike_the_book
 
 
-def describe(lang="en"):
-    """One line naming what produced this run's numbers, in ``lang`` ("en" or "ja")."""
+def facts():
+    """What produces this machine's numbers, as a run records it: PyTorch, the system, the CPU."""
+    return {
+        "torch_version": torch.__version__,
+        "system": platform.system(),
+        "architecture": platform.machine(),
+        "cpu_vendor": cpu_vendor(),
+    }
+
+
+def describe(lang="en", recorded=None):
+    """One line naming what produced a run's numbers, in ``lang`` ("en" or "ja"): this machine's, or
+    those of a recorded run (a mapping with the keys of ``facts()``)."""
+    f = recorded or facts()
     if lang == "ja":
-        return f"PyTorch {torch.__version__}（{platform.system()} {platform.machine()}、{cpu_vendor()} CPU）"
-    return f"PyTorch {torch.__version__} on {platform.system()} {platform.machine()} ({cpu_vendor()} CPU)"
+        return f"PyTorch {f['torch_version']}（{f['system']} {f['architecture']}、{f['cpu_vendor']}のCPU）"
+    return f"PyTorch {f['torch_version']} on {f['system']} {f['architecture']} ({f['cpu_vendor']} CPU)"

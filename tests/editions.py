@@ -17,7 +17,7 @@ LANGUAGE = "ja"
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6}) (?P<text>.*?)(?:\s*\{\s*#(?P<id>[\w-]+)\s*\})?\s*$")
-_DIRECTIVE = re.compile(r"\{\{ (?P<kind>run|code|value|figure|standalone|repository)(?: (?P<body>.+?))? \}\}")
+_DIRECTIVE = re.compile(r"\{\{ (?P<kind>run|code|value|figure|standalone|repository|glossary)(?: (?P<body>.+?))? \}\}")
 
 
 def english_pages() -> list[Path]:

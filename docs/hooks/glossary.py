@@ -1,0 +1,68 @@
+"""MkDocs hook: ``{{ glossary }}`` on a line of its own becomes the table of the site's terms
+(docs/data/terms.yml) in the page's edition: its word, the other editions' words, the other names
+readers type (so that search finds them), and the page that explains it.
+
+The list is the one every page is held to (tests/test_terms.py), so the glossary cannot drift from the
+words the pages use. A link's label is the explaining page's section number when its title has one
+(3.3), otherwise its title up to the colon (the dark room).
+"""
+
+import re
+from pathlib import Path
+
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+DIRECTIVE = re.compile(r"^\{\{ glossary \}\}[ \t]*$", re.M)
+LANGUAGES = ("en", "ja")  # the order of the editions' columns after the page's own
+HEADINGS = {
+    "en": {"en": "English", "ja": "Japanese", "also": "Also called", "page": "Explained in", "and": ", "},
+    "ja": {"en": "英語", "ja": "日本語", "also": "別の呼び方", "page": "説明しているページ", "and": "、"},
+}
+_TITLE = re.compile(r"^# (?P<title>.+?)(?:\s*\{[^}]*\})?\s*$", re.M)
+
+
+def _label(docs, page, lang):
+    """The explaining page's short name in ``lang``, from its own heading."""
+    name = page if lang == "en" else page.replace(".md", f".{lang}.md")
+    path = Path(docs) / name
+    if not path.exists():
+        raise PluginError(f"docs/data/terms.yml: a term is explained in {page}, which has no {lang} page")
+    text = path.read_text(encoding="utf-8")
+    if text.startswith("---\n"):  # front matter, whose YAML comments look like headings
+        text = text.split("\n---\n", 1)[1]
+    title = _TITLE.search(text)["title"]
+    number = re.match(r"\d+\.\d+(?= )", title)
+    return number[0] if number else re.split(r"[:：]", title)[0].strip()
+
+
+def table(terms, lang, docs):
+    """The glossary's Markdown table in ``lang``."""
+    others = [other for other in LANGUAGES if other != lang]
+    words = HEADINGS[lang]
+    rows = [
+        "| " + " | ".join([words[lang], *(words[other] for other in others), words["also"], words["page"]]) + " |",
+        "|" + " --- |" * (len(others) + 3),
+    ]
+    for term in terms:
+        missing = [name for name in (lang, *others) if not term.get(name)]
+        if missing:
+            raise PluginError(f"docs/data/terms.yml: {term.get('en', term)!r} has no word for {missing}")
+        page = term["page"].split("#")[0]
+        cells = [
+            term[lang],
+            *(f'<span lang="{other}">{term[other]}</span>' for other in others),
+            words["and"].join(term.get(f"{lang}_also", [])),
+            f"[{_label(docs, page, lang)}]({term['page']})",
+        ]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+@event_priority(10)  # before executed_snippets.py, which fails on a directive it does not know
+def on_page_markdown(markdown, page, config, files):
+    if not DIRECTIVE.search(markdown):
+        return markdown
+    terms = yaml.safe_load((Path(config.docs_dir) / "data" / "terms.yml").read_text(encoding="utf-8"))["terms"]
+    return DIRECTIVE.sub(lambda match: table(terms, config.theme["language"], config.docs_dir), markdown)
