@@ -252,9 +252,9 @@ def test_japanese_pages_set_emphasis_and_captions_upright_in_japanese_system_fon
     sesame dots (傍点) and captions are upright, while a Latin variable such as *i* stays italic. The
     text asks for Japanese system fonts and downloads none. English pages keep their italics."""
     page = browser.new_page()
-    page.goto(server + "ja/causal-attention/", wait_until="load")
+    page.goto(server + "ja/dark-room/", wait_until="load")
     japanese = page.evaluate(STYLES)
-    page.goto(server + "causal-attention/", wait_until="load")
+    page.goto(server + "dark-room/", wait_until="load")
     english = page.evaluate(STYLES)
     page.close()
     for font in ("Hiragino Sans", "Noto Sans JP", "Yu Gothic", "Meiryo"):

@@ -189,3 +189,14 @@ def test_each_edition_has_its_own_404_page_in_its_own_words(built_site):
         assert soup.select_one("article p a")["href"] == ("/ja/" if lang == "ja" else "/")
         assert nav and all(href.startswith("/ja/") == (lang == "ja") for href in nav), sorted(nav)
         assert f'"base": "{"/ja/" if lang == "ja" else "/"}"' in str(soup)
+
+
+def test_the_benchmarks_machine_is_named_in_each_editions_own_words(built_site):
+    from snippets.benchmark import load_recorded
+    from snippets.machine import describe
+
+    record = load_recorded()
+    for lang, page in (("en", "performance"), ("ja", "ja/performance")):
+        text = page_soup(built_site / page / "index.html").select_one("article").get_text()
+        assert describe(lang, record) in text, lang
+    assert " on " not in describe("ja", record) and record["cpu_vendor"] in describe("ja", record)

@@ -38,7 +38,8 @@ def english_glosses(name: str, text: str, lang: str) -> list[str]:
     found = []
     for term in TERMS["terms"]:
         gloss = re.compile(rf"{re.escape(term[lang])}\**\s*[（(]\s*{re.escape(term['en'])}\s*[）)]", re.I)
-        found += [f"{name}:{number}: {match[0]}" for number, line in _prose_lines(text) for match in gloss.finditer(line)]
+        for number, line in _prose_lines(text):
+            found += [f"{name}:{number}: {match[0]}" for match in gloss.finditer(line)]
     return found
 
 
