@@ -30,6 +30,8 @@ WORDS = {
         "chart": "{y_label} against {x_label}: {summary}.",
         "guides": " Reference lines: {lines}.",
         "separator": "; ",
+        "sum": "Σ {sum:.{decimals}f}",
+        "sums": "row sums: {sums}",
     },
     "ja": {
         "query": "クエリ",
@@ -45,6 +47,8 @@ WORDS = {
         "chart": "{x_label}に対する{y_label}：{summary}。",
         "guides": "参照線：{lines}。",
         "separator": "、",
+        "sum": "合計 {sum:.{decimals}f}",
+        "sums": "各行の合計：{sums}",
     },
 }
 
@@ -69,19 +73,24 @@ def _svg(width, height, title, description, body, kind):
     )
 
 
-def heatmap(matrix, row_labels, col_labels=None, *, title, decimals=2, row_axis=None, col_axis=None, lang="en"):
-    """A matrix as a grid of shaded cells, darkest for the largest value, each cell labelled.
+def heatmap(
+    matrix, row_labels, col_labels=None, *, title, decimals=2, row_axis=None, col_axis=None, row_sums=False, lang="en"
+):
+    """A matrix as a grid of cells whose colour is the stronger the larger the value, each cell labelled.
 
-    Every cell keeps its exact value (4 decimals) in ``data-value``, so tests can compare the
-    figure with the printed tensor.
+    The colour runs from 0 to 1 when every value lies between 0 and 1 (weights, masks), so a row that
+    holds little weight looks pale; otherwise from 0 to the largest magnitude. ``row_sums`` adds each
+    row's sum at its end, for figures whose point is what a row holds. Every cell keeps its exact value
+    (4 decimals) in ``data-value``, so tests can compare the figure with the printed tensor.
     """
     words = WORDS[lang]
     row_axis, col_axis = row_axis or words["query"], col_axis or words["key"]
     values = [[float(v) for v in row] for row in matrix.detach().tolist()]
     col_labels = row_labels if col_labels is None else col_labels
-    top = max(abs(v) for row in values for v in row) or 1.0
-    left, head = 80, 70
-    width, height = left + CELL * len(col_labels) + 10, head + CELL * len(values) + 10
+    flat = [v for row in values for v in row]
+    top = 1.0 if all(0.0 <= v <= 1.0 for v in flat) else max(abs(v) for v in flat) or 1.0
+    left, head, sums = 80, 70, CELL + 8 if row_sums else 0
+    width, height = left + CELL * len(col_labels) + sums + 10, head + CELL * len(values) + 10
     parts = [
         f'<text class="axis" x="{left + CELL * len(col_labels) / 2:g}" y="14" text-anchor="middle">'
         f"{escape(col_axis)} →</text>",
@@ -99,6 +108,11 @@ def heatmap(matrix, row_labels, col_labels=None, *, title, decimals=2, row_axis=
         parts.append(
             f'<text class="label" x="{left - 6}" y="{y + CELL / 2 + 4:g}" text-anchor="end">{escape(str(label))}</text>'
         )
+        if row_sums:
+            parts.append(
+                f'<text class="row-sum" x="{left + CELL * len(col_labels) + 8}" y="{y + CELL / 2 + 4:g}" '
+                f'data-value="{sum(row):.4f}">{words["sum"].format(sum=sum(row), decimals=decimals)}</text>'
+            )
         for j, value in enumerate(row):
             x = left + CELL * j
             strength = min(abs(value) / top, 1.0)
@@ -113,6 +127,10 @@ def heatmap(matrix, row_labels, col_labels=None, *, title, decimals=2, row_axis=
         f"{label}: " + ", ".join(f"{value:.{decimals}f}" for value in row)
         for label, row in zip(row_labels, values, strict=True)
     )
+    if row_sums:
+        rows += words["separator"] + words["sums"].format(
+            sums=", ".join(f"{sum(row):.{decimals}f}" for row in values)
+        )
     description = words["heatmap"].format(rows=row_axis, cols=col_axis, values=rows)
     return _svg(width, height, title, description, "".join(parts), "heatmap")
 

@@ -49,12 +49,34 @@ def test_each_heatmap_shows_the_numbers_printed_before_it(built_site, name):
         ), f"{name}: heatmap '{svg.title.get_text()}' does not match the output printed before it"
 
 
-def test_heatmap_shades_the_largest_value_darkest_and_labels_every_cell():
+def _opacities(svg):
+    return [float(x) for x in re.findall(r'fill-opacity="([\d.]+)"', svg)]
+
+
+def test_heatmap_colours_the_largest_value_strongest_and_labels_every_cell():
     svg = figures.heatmap(torch.tensor([[0.1, 0.9], [0.5, 0.0]]), ["a", "b"], title="t")
-    opacities = [float(x) for x in re.findall(r'fill-opacity="([\d.]+)"', svg)]
+    opacities = _opacities(svg)
     assert opacities.index(max(opacities)) == 1 and len(opacities) == 4
     assert re.findall(r'data-value="([-\d.]+)"', svg) == ["0.1000", "0.9000", "0.5000", "0.0000"]
     assert "a: 0.10, 0.90; b: 0.50, 0.00" in svg  # the description lists the values
+
+
+def test_weights_are_coloured_on_a_0_to_1_scale_so_a_row_holding_little_weight_looks_pale():
+    """The 3.5 figure of weights masked after softmax: the first row holds 0.19 in all, and its one cell
+    must look no stronger than 0.19 on a scale where 1 is full colour, not full colour itself."""
+    weights = torch.tensor([[0.19, 0.0, 0.0], [0.2, 0.3, 0.0], [0.1, 0.2, 0.3]])
+    opacities = _opacities(figures.heatmap(weights, ["a", "b", "c"], title="t"))
+    assert opacities[0] == pytest.approx(0.06 + 0.94 * 0.19, abs=1e-3)
+    assert max(opacities) == pytest.approx(0.06 + 0.94 * 0.3, abs=1e-3)
+    scaled = _opacities(figures.heatmap(4 * weights, ["a", "b", "c"], title="t"))  # 1.2 at most: its own scale
+    assert max(scaled) == pytest.approx(1.0) and scaled[0] == pytest.approx(0.06 + 0.94 * 0.76 / 1.2, abs=1e-3)
+
+
+def test_heatmap_row_sums_are_drawn_and_described_when_asked_for():
+    weights = torch.tensor([[0.19, 0.0], [0.5, 0.5]])
+    svg = figures.heatmap(weights, ["a", "b"], title="t", row_sums=True, lang="ja")
+    assert re.findall(r'class="row-sum"[^>]*data-value="([\d.]+)"', svg) == ["0.1900", "1.0000"]
+    assert "各行の合計：0.19, 1.00" in svg and "row-sum" not in figures.heatmap(weights, ["a", "b"], title="t")
 
 
 def test_figure_ids_differ_between_figures_and_stay_the_same_from_build_to_build():
