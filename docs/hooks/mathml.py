@@ -1,6 +1,9 @@
 """MkDocs hook: turn the TeX that pymdownx.arithmatex marks into MathML at build time.
 
-Browsers render MathML natively, so the pages need no math JavaScript and no network.
+Browsers render MathML natively, so the pages need no math JavaScript and no network. One construct is
+rewritten after latex2mathml: its ``\\xrightarrow{label}`` pads the label with MathML 3's relative
+``mpadded`` widths, which MathML Core (Chromium) does not read, so the label overprinted the symbols
+beside it. It becomes a plain arrow under its label, whose box holds the whole label.
 """
 
 import functools
@@ -14,11 +17,22 @@ _MATH = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<block>.*?)\\\])</(?P=tag)>',
     re.S,
 )
+_XRIGHTARROW = re.compile(
+    r'<mover><mstyle scriptlevel="0"><mo>&#x2192;</mo></mstyle><mpadded width="\+0\.833em" lspace="0\.556em" '
+    r'voffset="-\.2em" height="-\.2em">(?P<label>.*?)<mspace depth="\.25em" /></mpadded></mover>'
+)
+_LABELLED_ARROW = (
+    r'<mover><mo stretchy="true">&#x27F6;</mo><mrow><mspace width="0.3em"/>\g<label><mspace width="0.3em"/></mrow>'
+    r"</mover>"
+)
 
 
 @functools.cache  # the same formulas come back in both editions and in every `mkdocs serve` rebuild
 def _convert(tex, display):
-    return convert(tex, display=display)
+    mathml, arrows = _XRIGHTARROW.subn(_LABELLED_ARROW, convert(tex, display=display))
+    if arrows != tex.count("\\xrightarrow"):
+        raise ValueError("latex2mathml no longer writes \\xrightarrow as mathml.py expects: update _XRIGHTARROW")
+    return mathml
 
 
 def _to_mathml(match, page):
