@@ -202,9 +202,23 @@ def program(markdown: str, where: str, outputs: dict[str, dict[str, str]]) -> Pr
                 raise StandaloneError(f"{where}: {line.strip()}: no such section ({error})") from error
             items.append(Block(module, section, code, outputs.get(module, {}).get(section, "")))
             linker.use(items[-1])
-    while items and isinstance(items[-1], str):  # headings after the last block hold no code
-        items.pop()
-    return Program(title, linker.code(), items)
+    return Program(title, linker.code(), _with_code(items))
+
+
+def _with_code(items: list) -> list:
+    """The items without the headings whose sections hold no code: a heading stays when a block comes
+    after it before the next heading of its level or above (## ends a ##'s section and its ###s)."""
+    kept = []
+    for k, item in enumerate(items):
+        if isinstance(item, str):
+            level = len(item.split(" ", 1)[0])
+            following = items[k + 1 :]
+            end = next((j for j, x in enumerate(following) if isinstance(x, str) and len(x.split(" ", 1)[0]) <= level),
+                       len(following))
+            if not any(isinstance(x, Block) for x in following[:end]):
+                continue
+        kept.append(item)
+    return kept
 
 
 def script(page: Program, filename: str, made_with: str, lang: str = "en") -> str:
