@@ -31,6 +31,22 @@ print("key_2:  ", key_2)
 print("value_2:", value_2)
 # --8<-- [end:projections_journey]
 
+# --8<-- [start:notation_columns]
+W_q = W_query.T  # as papers write it, for column vectors: (d_out, d_in)
+print("W_query:", tuple(W_query.shape), " W_q = W_query.T:", tuple(W_q.shape))
+print("x_2 @ W_query:", x_2 @ W_query)  # a row vector times a matrix, as on this page
+print("W_q @ x_2:    ", W_q @ x_2)  # a matrix times a column vector: q = W_q x
+X_columns = inputs.T  # all six tokens side by side, one per column
+print("all six tokens, as columns and as rows, the same queries:",
+      torch.allclose((W_q @ X_columns).T, inputs @ W_query))
+# --8<-- [end:notation_columns]
+
+# --8<-- [start:notation_linear]
+linear = torch.nn.Linear(d_in, d_out, bias=False)
+print("nn.Linear(d_in, d_out).weight.shape:", tuple(linear.weight.shape))  # (d_out, d_in), like W_q
+print("linear(x_2) equals linear.weight @ x_2:", torch.allclose(linear(x_2), linear.weight @ x_2))
+# --8<-- [end:notation_linear]
+
 # --8<-- [start:keys_values]
 keys = inputs @ W_key
 values = inputs @ W_value
@@ -65,6 +81,17 @@ queries = inputs @ W_query
 attn_weights = torch.softmax(queries @ keys.T / d_k**0.5, dim=-1)  # every query at once
 print(attn_weights)
 # --8<-- [end:all_weights]
+
+# --8<-- [start:notation_rows]
+print("row sums:   ", attn_weights.sum(dim=-1))  # one row per query: each sums to 1
+print("column sums:", attn_weights.sum(dim=0))  # one column per key: no rule
+W_k = W_key.T
+K_columns, Q_columns = W_k @ X_columns, W_q @ X_columns  # one column per token
+scores_by_column = K_columns.T @ Q_columns  # keys down the side, queries across the top
+weights_by_column = torch.softmax(scores_by_column / d_k**0.5, dim=0)  # softmax down each column
+print("that layout's column sums:", weights_by_column.sum(dim=0))
+print("it is this page's matrix, transposed:", torch.allclose(weights_by_column, attn_weights.T))
+# --8<-- [end:notation_rows]
 
 # --8<-- [start:v1]
 torch.manual_seed(123)
