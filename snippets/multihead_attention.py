@@ -45,3 +45,26 @@ for head in range(mha.num_heads):
     one_head = queries[0, head] @ keys[0, head].T  # the 3.4 computation for a single head
     print(f"head {head} of the first text matches:", torch.allclose(all_heads[0, head], one_head))
 # --8<-- [end:per_head_scores]
+
+# --8<-- [start:book_heads_product]
+# The book's own example, shaped (b, num_heads, num_tokens, head_dim) = (1, 2, 3, 4)
+a = torch.tensor([[[[0.2745, 0.6584, 0.2775, 0.8573],
+                    [0.8993, 0.0390, 0.9268, 0.7388],
+                    [0.7179, 0.7058, 0.9156, 0.4340]],
+
+                   [[0.0772, 0.3565, 0.1479, 0.5331],
+                    [0.4066, 0.2318, 0.4545, 0.9737],
+                    [0.4606, 0.5159, 0.4220, 0.5786]]]])
+
+print(a @ a.transpose(2, 3))  # (1, 2, 3, 3): one 3 × 3 matrix per head
+# --8<-- [end:book_heads_product]
+
+# --8<-- [start:book_heads_separately]
+first_head = a[0, 0, :, :]
+first_res = first_head @ first_head.T
+print("First head:\n", first_res)
+
+second_head = a[0, 1, :, :]
+second_res = second_head @ second_head.T
+print("\nSecond head:\n", second_res)
+# --8<-- [end:book_heads_separately]
