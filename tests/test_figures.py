@@ -1,6 +1,7 @@
 """Figures are drawn from the printed tensors: each one is on its page, has a text alternative, and
 shows the same numbers as the output printed just before it."""
 
+import itertools
 import re
 
 import pytest
@@ -110,3 +111,23 @@ def test_each_dark_room_chart_draws_the_recorded_history(built_site, walkthrough
     for field in ("next_token_attention", "train_loss", "grad_norm", "generation_loss"):
         ends = [f"from {h[field][0]:.2f} to {h[field][-1]:.2f}" for h in history.values()]
         assert any(all(end in text for end in ends) for text in descriptions), f"no chart draws {field}"
+
+
+def test_masked_weights_show_rows_that_hold_less_the_earlier_they_are_with_their_sums(built_site, walkthroughs):
+    """3.5's caption: masked after softmax, the early rows hold only a fraction of the weight, and each
+    row's sum is drawn at its end, the same in both editions."""
+    sums = walkthroughs["causal_attention"].namespace["masked_simple"].sum(dim=-1).tolist()
+    assert all(a < b for a, b in itertools.pairwise(sums)) and sums[-1] == pytest.approx(1.0)
+    for name in ("causal-attention", "ja/causal-attention"):
+        svg = page(built_site, name).select("figure.diagram svg.figure-heatmap")[1]  # after the mask's own figure
+        drawn = [float(text["data-value"]) for text in svg.select("text.row-sum")]
+        assert drawn == pytest.approx(sums, abs=1e-4), name
+
+
+def test_no_caption_reads_a_colour_as_darker_or_lighter(built_site):
+    """Dark mode draws strong colours light: a caption says "the stronger the colour", not "darker"."""
+    pages = [path for path in built_site.rglob("index.html") if "notebooks" not in path.parts]
+    found = [(str(path.relative_to(built_site)), caption.get_text()) for path in pages
+             for caption in page_soup(path).select("figcaption")
+             if re.search(r"\b(dark|light)(er|est)\b", caption.get_text(), re.I)]
+    assert not found, found
