@@ -69,8 +69,9 @@ def test_the_term_checks_find_a_replaced_word_and_a_gloss_but_not_in_code_or_quo
     assert english_glosses("p.md", page, "ja") == ["p.md:2: ソフトマックス**（softmax）", "p.md:2: 学習（training）"]
 
 
-def test_every_term_has_a_page_and_a_word_in_every_edition():
+def test_every_term_has_a_page_and_a_word_and_a_meaning_in_every_edition():
     for term in TERMS["terms"]:
-        assert {"page", "en", "ja"} <= term.keys(), term
+        assert {"page", "en", "ja", "en_means", "ja_means"} <= term.keys(), term
+        assert not avoided_words("terms.yml", term["ja_means"], "ja"), term["ja_means"]
         page = term["page"].split("#")[0]
         assert (DOCS / page).exists(), f"{term['en']}: no page {page}"

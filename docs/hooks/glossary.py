@@ -1,6 +1,7 @@
 """MkDocs hook: ``{{ glossary }}`` on a line of its own becomes the table of the site's terms
-(docs/data/terms.yml) in the page's edition: its word, the other editions' words, the other names
-readers type (so that search finds them), and the page that explains it.
+(docs/data/terms.yml) in the page's edition: its word, the other editions' words, a one-line
+definition with the other names readers type (so that search finds them too), and the page that
+explains it.
 
 The list is the one every page is held to (tests/test_terms.py), so the glossary cannot drift from the
 words the pages use. A link's label is the explaining page's section number when its title has one
@@ -17,8 +18,10 @@ from mkdocs.plugins import event_priority
 DIRECTIVE = re.compile(r"^\{\{ glossary \}\}[ \t]*$", re.M)
 LANGUAGES = ("en", "ja")  # the order of the editions' columns after the page's own
 HEADINGS = {
-    "en": {"en": "English", "ja": "Japanese", "also": "Also called", "page": "Explained in", "and": ", "},
-    "ja": {"en": "英語", "ja": "日本語", "also": "別の呼び方", "page": "説明しているページ", "and": "、"},
+    "en": {"en": "English", "ja": "Japanese", "means": "Meaning", "also": "Also called: {names}.",
+           "page": "Explained in", "and": ", ", "gap": " "},
+    "ja": {"en": "英語", "ja": "日本語", "means": "意味", "also": "別の呼び方：{names}。",
+           "page": "説明しているページ", "and": "、", "gap": ""},
 }
 _TITLE = re.compile(r"^# (?P<title>.+?)(?:\s*\{[^}]*\})?\s*$", re.M)
 
@@ -42,18 +45,19 @@ def table(terms, lang, docs):
     others = [other for other in LANGUAGES if other != lang]
     words = HEADINGS[lang]
     rows = [
-        "| " + " | ".join([words[lang], *(words[other] for other in others), words["also"], words["page"]]) + " |",
+        "| " + " | ".join([words[lang], *(words[other] for other in others), words["means"], words["page"]]) + " |",
         "|" + " --- |" * (len(others) + 3),
     ]
     for term in terms:
-        missing = [name for name in (lang, *others) if not term.get(name)]
+        missing = [name for name in (lang, *others, f"{lang}_means") if not term.get(name)]
         if missing:
             raise PluginError(f"docs/data/terms.yml: {term.get('en', term)!r} has no word for {missing}")
-        page = term["page"].split("#")[0]
+        page, also = term["page"].split("#")[0], term.get(f"{lang}_also")
+        meaning = [term[f"{lang}_means"], *([words["also"].format(names=words["and"].join(also))] if also else [])]
         cells = [
             term[lang],
             *(f'<span lang="{other}">{term[other]}</span>' for other in others),
-            words["and"].join(term.get(f"{lang}_also", [])),
+            words["gap"].join(meaning),
             f"[{_label(docs, page, lang)}]({term['page']})",
         ]
         rows.append("| " + " | ".join(cells) + " |")
