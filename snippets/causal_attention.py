@@ -11,7 +11,7 @@ import torch
 
 d_in, d_out = 3, 2
 torch.manual_seed(789)
-sa_v2 = SelfAttention_v2(d_in, d_out)  # the same weights as at the end of section 3.4
+sa_v2 = SelfAttention_v2(d_in, d_out)  # the weights section 3.4 ended with
 
 queries = sa_v2.W_query(inputs)
 keys = sa_v2.W_key(inputs)
@@ -22,7 +22,8 @@ print(attn_weights)
 
 # --8<-- [start:tril_mask]
 num_tokens = attn_scores.shape[0]
-mask_simple = torch.tril(torch.ones(num_tokens, num_tokens))  # 1 = may look, 0 = hidden
+# 1 = may look, 0 = hidden
+mask_simple = torch.tril(torch.ones(num_tokens, num_tokens))
 print(mask_simple)
 # --8<-- [end:tril_mask]
 
@@ -44,14 +45,18 @@ print(masked_scores)
 # --8<-- [end:mask_before_softmax]
 
 # --8<-- [start:causal_weights]
-causal_weights = torch.softmax(masked_scores / keys.shape[-1] ** 0.5, dim=-1)
+causal_weights = torch.softmax(
+    masked_scores / keys.shape[-1] ** 0.5, dim=-1
+)
 print(causal_weights)
-print("same as renormalising:", torch.allclose(causal_weights, masked_simple_norm))
+print("same as renormalising:",
+      torch.allclose(causal_weights, masked_simple_norm))
 # --8<-- [end:causal_weights]
 
 # --8<-- [start:dropout_ones]
 torch.manual_seed(123)
-dropout = torch.nn.Dropout(0.5)  # drop half, scale the survivors by 1 / (1 - 0.5) = 2
+# drop half, scale the survivors by 1 / (1 - 0.5) = 2
+dropout = torch.nn.Dropout(0.5)
 dropout_pattern = dropout(torch.ones(6, 6))
 print(dropout_pattern)
 # --8<-- [end:dropout_ones]

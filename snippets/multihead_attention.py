@@ -15,39 +15,51 @@ batch_size, context_length, d_in = batch.shape  # 2, 6, 3
 
 # --8<-- [start:wrapper_run]
 torch.manual_seed(123)
-wrapper = MultiHeadAttentionWrapper(d_in, d_out=2, context_length=context_length, dropout=0.0, num_heads=2)
+wrapper = MultiHeadAttentionWrapper(
+    d_in, d_out=2, context_length=context_length, dropout=0.0, num_heads=2
+)
 context_vecs = wrapper(batch)
 print(context_vecs)
-print("context_vecs.shape:", context_vecs.shape)  # 2 heads × d_out 2 = width 4
+# 2 heads × d_out 2 = width 4
+print("context_vecs.shape:", context_vecs.shape)
 # --8<-- [end:wrapper_run]
 
 # --8<-- [start:mha_run]
 torch.manual_seed(123)
-mha = MultiHeadAttention(d_in, d_out=2, context_length=context_length, dropout=0.0, num_heads=2)
+mha = MultiHeadAttention(
+    d_in, d_out=2, context_length=context_length, dropout=0.0, num_heads=2
+)
 context_vecs = mha(batch)
 print(context_vecs)
-print("context_vecs.shape:", context_vecs.shape)  # d_out 2 in total: each head is 1 wide
+# d_out 2 in total: each head is 1 wide
+print("context_vecs.shape:", context_vecs.shape)
 # --8<-- [end:mha_run]
 
 # --8<-- [start:split_shapes]
 projected = mha.W_query(batch)
 print("after W_query:    ", projected.shape)  # (b, num_tokens, d_out)
-print("view into heads:  ", projected.view(batch_size, context_length, 2, 1).shape)
+print("view into heads:  ",
+      projected.view(batch_size, context_length, 2, 1).shape)
 queries = mha.split_heads(projected)
 keys = mha.split_heads(mha.W_key(batch))
-print("transpose(1, 2):  ", queries.shape)  # (b, num_heads, num_tokens, head_dim)
+# (b, num_heads, num_tokens, head_dim)
+print("transpose(1, 2):  ", queries.shape)
 # --8<-- [end:split_shapes]
 
 # --8<-- [start:per_head_scores]
-all_heads = queries @ keys.transpose(2, 3)  # one product, every batch item and head
+# one product, every batch item and head
+all_heads = queries @ keys.transpose(2, 3)
 print("all heads at once:", all_heads.shape)
 for head in range(mha.num_heads):
-    one_head = queries[0, head] @ keys[0, head].T  # the 3.4 computation for a single head
-    print(f"head {head} of the first text matches:", torch.allclose(all_heads[0, head], one_head))
+    # the 3.4 computation for a single head
+    one_head = queries[0, head] @ keys[0, head].T
+    print(f"head {head} of the first text matches:",
+          torch.allclose(all_heads[0, head], one_head))
 # --8<-- [end:per_head_scores]
 
 # --8<-- [start:book_heads_product]
-# The book's own example, shaped (b, num_heads, num_tokens, head_dim) = (1, 2, 3, 4)
+# The book's own example, of shape (1, 2, 3, 4):
+# (b, num_heads, num_tokens, head_dim)
 a = torch.tensor([[[[0.2745, 0.6584, 0.2775, 0.8573],
                     [0.8993, 0.0390, 0.9268, 0.7388],
                     [0.7179, 0.7058, 0.9156, 0.4340]],

@@ -15,7 +15,8 @@ query = inputs[1]  # the embedding of "journey" is our query
 # --8<-- [end:setup]
 
 # --8<-- [start:dot_product]
-by_hand = sum(a * b for a, b in zip(inputs[0], query, strict=True))  # multiply, add up
+# multiply, add up
+by_hand = sum(a * b for a, b in zip(inputs[0], query, strict=True))
 print("by hand:  ", by_hand)
 print("torch.dot:", torch.dot(inputs[0], query))
 # --8<-- [end:dot_product]
@@ -23,14 +24,15 @@ print("torch.dot:", torch.dot(inputs[0], query))
 # --8<-- [start:scores_journey]
 attn_scores_2 = torch.empty(len(tokens))
 for i, x_i in enumerate(inputs):
-    attn_scores_2[i] = torch.dot(x_i, query)  # ω_2i: how well token i matches "journey"
-print("attention scores for 'journey':", attn_scores_2)
+    # ω_2i: how well token i matches "journey"
+    attn_scores_2[i] = torch.dot(x_i, query)
+print("attention scores for 'journey':", attn_scores_2, sep="\n")
 # --8<-- [end:scores_journey]
 
 # --8<-- [start:normalise_by_sum]
 weights_by_sum = attn_scores_2 / attn_scores_2.sum()
-print("divided by their sum:", weights_by_sum)
-print("which sums to:       ", weights_by_sum.sum())
+print("divided by the sum:", weights_by_sum)
+print("which sums to:     ", weights_by_sum.sum())
 # --8<-- [end:normalise_by_sum]
 
 # --8<-- [start:softmax_naive]
@@ -52,7 +54,8 @@ print("which sums to:", attn_weights_2.sum())
 # --8<-- [start:context_journey]
 context_vec_2 = torch.zeros(query.shape)
 for i, x_i in enumerate(inputs):
-    context_vec_2 += attn_weights_2[i] * x_i  # each token's embedding, weighted
+    # each token's embedding, weighted
+    context_vec_2 += attn_weights_2[i] * x_i
 print("context vector for 'journey':", context_vec_2)
 # --8<-- [end:context_journey]
 
@@ -62,15 +65,18 @@ for i, x_i in enumerate(inputs):
     for j, x_j in enumerate(inputs):
         attn_scores_loop[i, j] = torch.dot(x_i, x_j)
 
-attn_scores = inputs @ inputs.T  # the same 36 dot products as one matrix product
+# the same 36 dot products as one matrix product
+attn_scores = inputs @ inputs.T
 print(attn_scores)
-# allclose, not equal: a matrix product may add the three products in another order, which can round
-# the last bit differently (it does on some CPUs)
-print("same as the double loop:", torch.allclose(attn_scores, attn_scores_loop))
+# allclose, not equal: a matrix product may add the three products in
+# another order, and round the last bit differently (some CPUs do)
+print("same as the double loop:",
+      torch.allclose(attn_scores, attn_scores_loop))
 # --8<-- [end:all_scores]
 
 # --8<-- [start:all_weights]
-attn_weights = torch.softmax(attn_scores, dim=-1)  # normalise each row: one row per query
+# normalise each row: one row per query
+attn_weights = torch.softmax(attn_scores, dim=-1)
 print(attn_weights)
 print("row sums:", attn_weights.sum(dim=-1))
 # --8<-- [end:all_weights]
@@ -83,5 +89,6 @@ print(all_context_vecs)
 # --8<-- [start:row_2_check]
 print("row 2 of the matrix:  ", all_context_vecs[1])
 print("the single-query one: ", context_vec_2)
-print("equal within float precision:", torch.allclose(all_context_vecs[1], context_vec_2))
+print("equal within float precision:",
+      torch.allclose(all_context_vecs[1], context_vec_2))
 # --8<-- [end:row_2_check]

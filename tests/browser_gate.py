@@ -72,6 +72,9 @@ MATH = r"""() => ({
     return found.length ? [`${math.textContent.slice(0, 50)}: ${found.slice(0, 3).join(", ")}`] : [];
   }),
 })"""
+WIDE_BLOCKS = """() => [...document.querySelectorAll("article pre > code")]
+  .filter((code) => code.scrollWidth > code.clientWidth + 1)
+  .map((code) => code.textContent.split("\\n").reduce((a, line) => (line.length > a.length ? line : a), ""))"""
 OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
   const offCanvas = ".md-sidebar, .md-search";  // drawers that slide in from the side
@@ -196,6 +199,7 @@ def visit(tab, cdp, server, name, record):
     ]
     results["light"]["figures"] = tab.evaluate(FIGURES_AND_IMAGES)
     results["light"]["math"] = tab.evaluate(MATH)
+    results["light"]["wide_blocks"] = tab.evaluate(WIDE_BLOCKS)  # at 1280 px: code or output that scrolls
     tab.set_viewport_size({"width": 375, "height": 800})
     results["light"]["narrow"] = tab.evaluate(OVERFLOW)
     for scheme_record in results.values():

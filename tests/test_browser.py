@@ -87,6 +87,16 @@ def test_nothing_overflows_a_375_pixel_screen_except_scrollable_code_and_tables(
             assert not narrow["overflowing"] and narrow["pageWidth"] <= 375, f"{name}: {narrow}"
 
 
+def test_no_code_or_output_block_of_a_chapter_page_scrolls_sideways_at_1280_pixels(visits):
+    """At a desktop width, a reader sees every value of every block of 3.3 to 3.6 without scrolling it,
+    the last ones included, which would otherwise hide under the copy button."""
+    chapters = ("simple-self-attention/", "trainable-self-attention/", "causal-attention/", "multi-head-attention/")
+    for (name, scheme), record in visits.items():
+        if scheme == "light" and name.removeprefix("ja/") in chapters:
+            wide = record["wide_blocks"]
+            assert not wide, f"{name}: {len(wide)} blocks wider than their box, longest lines: {wide[:5]}"
+
+
 def test_axe_reports_no_serious_or_critical_violation(visits):
     for (name, scheme), record in visits.items():
         if scheme == "light":
