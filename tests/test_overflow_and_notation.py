@@ -1,48 +1,20 @@
-"""Sections 3.3 and 3.4: their headings carry the book's subsection numbers, 3.4's path diagram comes before
-the computation it pictures, and the facts behind two questions those pages answer where readers meet them:
-where the naive softmax overflows (3.3), and the row and column notations for W_q (3.4)."""
+"""Sections 3.3 and 3.4 (their subsection numbers are checked in test_book_subsections.py): 3.4's path
+diagram comes before the computation it pictures, and the facts behind two questions those pages answer
+where readers meet them: where the naive softmax overflows (3.3), and the row and column notations for
+W_q (3.4)."""
 
 import math
-import re
 
 import pytest
 import torch
-from editions import _HEADING as HEADING
-from editions import DOCS, _outside_fences, heading_ids
+from editions import DOCS
 from torch import nn
 
 from snippets.attention import SelfAttention_v1, SelfAttention_v2
 from snippets.sentence import inputs
 
-# The book's subsections of 3.3 and 3.4, typed from the headings of its chapter notebook
-# (rasbt/LLMs-from-scratch, ch03/01_main-chapter-code/ch03.ipynb), in the book's order.
-BOOK_SUBSECTIONS = {
-    "simple-self-attention": ("3.3", [
-        ("3.3.1", "A simple self-attention mechanism without trainable weights"),
-        ("3.3.2", "Computing attention weights for all input tokens"),
-    ]),
-    "trainable-self-attention": ("3.4", [
-        ("3.4.1", "Computing the attention weights step by step"),
-        ("3.4.2", "Implementing a compact SelfAttention class"),
-    ]),
-}
-EDITIONS = [f"{page}{suffix}" for page in BOOK_SUBSECTIONS for suffix in (".md", ".ja.md")]
-_NUMBER = re.compile(r"(\d+(?:\.\d+)+)\s")
-
-
-def headings(name: str) -> list[tuple[int, str | None, str]]:
-    """(level, section number or None, id) of every heading of docs/NAME, in order."""
-    text = (DOCS / name).read_text(encoding="utf-8")
-    found = []
-    for line, anchor in zip((line for line in _outside_fences(text) if HEADING.match(line)), heading_ids(text),
-                            strict=True):
-        number = _NUMBER.match(HEADING.match(line)["text"] + " ")
-        found.append((len(line) - len(line.lstrip("#")), number and number[1], anchor))
-    return found
-
-
-def page_of(name: str) -> str:
-    return name.removesuffix(".md").removesuffix(".ja")
+EDITIONS = [f"{page}{suffix}" for page in ("simple-self-attention", "trainable-self-attention")
+            for suffix in (".md", ".ja.md")]
 
 
 def walkthrough(walkthroughs, name):
@@ -50,27 +22,6 @@ def walkthrough(walkthroughs, name):
 
 
 # The headings and the diagram
-
-
-@pytest.mark.parametrize("name", EDITIONS)
-def test_the_chapter_pages_headings_carry_the_books_subsection_numbers_in_the_books_order(name):
-    section, subsections = BOOK_SUBSECTIONS[page_of(name)]
-    found = headings(name)
-    assert found[0][:2] == (1, section), f"{name}: its title should start with {section}"
-    numbered = [(level, number) for level, number, _ in found[1:] if number]
-    expected = [(2, number) for number, _ in subsections]
-    assert numbered == expected, (
-        f"{name}: numbered headings {numbered}, but the book's subsections are "
-        + "; ".join(f"{number} {title}" for number, title in subsections)
-    )
-
-
-@pytest.mark.parametrize("page", list(BOOK_SUBSECTIONS))
-def test_each_subsection_number_opens_the_same_section_in_both_editions(page):
-    def numbered(name):
-        return [(number, anchor) for _, number, anchor in headings(name) if number]
-
-    assert numbered(f"{page}.ja.md") == numbered(f"{page}.md")
 
 
 @pytest.mark.parametrize("name", [name for name in EDITIONS if name.startswith("trainable")])
