@@ -103,6 +103,12 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def _edition_base(output, lang):
+    """The page's ``base`` (where Material's script finds the search index), pointed into ``lang``'s
+    edition: a page's relative ``..`` becomes ``../ja/``, the 404 page's ``/`` becomes ``/ja/``."""
+    return _BASE.sub(lambda match: f"{match[1]}{match[2].rstrip('/')}/{_prefix(lang)}{match[3]}", output, count=1)
+
+
 def on_post_page(output, page, config):
     # Material reads the head's alternate links as the roots of whole editions and fetches a
     # sitemap.xml under each (404s here, and needs site_url). Then its click handler takes over the
@@ -113,7 +119,7 @@ def on_post_page(output, page, config):
     lang = _language(config)
     if lang == DEFAULT:
         return output
-    return _BASE.sub(lambda match: f"{match[1]}{match[2]}/{_prefix(lang)}{match[3]}", output, count=1)
+    return _edition_base(output, lang)
 
 
 _THEME_404 = "<h1>404 - Not found</h1>"
@@ -144,7 +150,7 @@ def on_post_template(output, template_name, config):
     output = output.replace(_THEME_404, f"<h1>{heading}</h1>\n<p>{text.format(home=root + _prefix(lang))}</p>")
     if lang == DEFAULT:
         return output
-    output = _BASE.sub(lambda match: f"{match[1]}{match[2]}{_prefix(lang)}{match[3]}", output, count=1)
+    output = _edition_base(output, lang)
     target = Path(config.site_dir) / _prefix(lang) / "404.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(output, encoding="utf-8")
