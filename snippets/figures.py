@@ -3,7 +3,7 @@
 The SVG uses CSS classes and the page's colours (see docs/assets/site.css), so every figure reads
 in light and dark mode. Each figure carries a text alternative: a title, and a description that
 lists its values or summarises its shape. The words a figure adds itself (axis names, descriptions)
-come in each edition's language: ``lang="en"`` or ``lang="ja"``.
+come in each edition's language: ``lang="en"``, ``"ja"`` or ``"ko"``.
 """
 
 import functools
@@ -49,6 +49,23 @@ WORDS = {
         "separator": "、",
         "sum": "合計 {sum:.{decimals}f}",
         "sums": "各行の合計：{sums}",
+    },
+    "ko": {
+        "query": "쿼리",
+        "key": "키",
+        "heatmap": "행은 {rows} 토큰, 열은 {cols} 토큰입니다. {values}.",
+        "projection": "투영",
+        "split": "분할",
+        "head": "헤드 {k}",
+        "head_split": "토큰 {tokens}행 × {d_out}열의 격자(헤드별로 색을 나눔)를 헤드마다 "
+        "{tokens}행 × {head_dim}열의 격자 {heads}개로 나눕니다.",
+        "goes": "{name}: {start:.2f}에서 {end:.2f}까지",
+        "guide": "{name}: {y:.2f}",
+        "chart": "{x_label}에 따른 {y_label}: {summary}.",
+        "guides": " 기준선: {lines}.",
+        "separator": "; ",
+        "sum": "합 {sum:.{decimals}f}",
+        "sums": "행별 합: {sums}",
     },
 }
 

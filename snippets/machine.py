@@ -44,11 +44,15 @@ VERDICTS = {
         "原書と同じくPyTorch自身の乱数生成器から乱数を引くので、原書と同じパターンになります",
         "PyTorch自身の乱数生成器とは違う引き方をするため、パターンは原書と異なります",
     ),
+    "ko": (
+        "원서와 같이 PyTorch 자체의 난수 생성기에서 난수를 뽑으므로 원서와 같은 패턴이 나옵니다",
+        "PyTorch 자체의 난수 생성기와 다른 방식으로 난수를 뽑으므로 패턴이 원서와 다릅니다",
+    ),
 }
 
 
 def dropout_verdict(lang="en"):
-    """Whether dropout here draws as the book's run did, in words, in ``lang`` ("en" or "ja")."""
+    """Whether dropout here draws as the book's run did, in words, in ``lang`` ("en", "ja" or "ko")."""
     as_for_the_book, unlike_the_book = VERDICTS[lang]
     return as_for_the_book if dropout_matches_book() else unlike_the_book
 
@@ -64,9 +68,11 @@ def facts():
 
 
 def describe(lang="en", recorded=None):
-    """One line naming what produced a run's numbers, in ``lang`` ("en" or "ja"): this machine's, or
+    """One line naming what produced a run's numbers, in ``lang`` ("en", "ja" or "ko"): this machine's, or
     those of a recorded run (a mapping with the keys of ``facts()``)."""
     f = recorded or facts()
     if lang == "ja":
         return f"PyTorch {f['torch_version']}（{f['system']} {f['architecture']}、{f['cpu_vendor']}のCPU）"
+    if lang == "ko":
+        return f"PyTorch {f['torch_version']}({f['system']} {f['architecture']}, {f['cpu_vendor']} CPU)"
     return f"PyTorch {f['torch_version']} on {f['system']} {f['architecture']} ({f['cpu_vendor']} CPU)"

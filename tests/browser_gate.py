@@ -16,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+from editions import PREFIXES
 from site_tools import CHROMIUM, CHROMIUM_FLAGS, REPO, static_server
 
 SCREENSHOTS = REPO / "tests" / "screenshots"
@@ -177,21 +178,21 @@ def visit(tab, cdp, server, name, record):
     One tab serves every page, and one load serves both schemes (Material switches without
     reloading): a new tab costs a new renderer process, about half a second each here.
 
-    A Japanese page gets every check in the light scheme and a window-sized screenshot. Its dark
-    scheme is the English page's stylesheet on the same kinds of elements, which the English visit
-    checks; this keeps down the time the gate adds for a second edition.
+    A Japanese or Korean page gets every check in the light scheme and a window-sized screenshot. Its
+    dark scheme is the English page's stylesheet on the same kinds of elements, which the English
+    visit checks; this keeps down the time the gate adds for each further edition.
     """
     tab.set_viewport_size({"width": 1280, "height": 900})
     tab.goto(server + ("" if name == "./" else name), wait_until="load")
     stem = name.strip("/").replace("/", "_") or "home"
     results = {}
-    japanese = name.startswith("ja/")
-    for scheme in ("light",) if japanese else ("light", "dark"):
+    translated = name.startswith(tuple(prefix for prefix in PREFIXES if prefix))
+    for scheme in ("light",) if translated else ("light", "dark"):
         if scheme == "dark":  # the toggle, clicked from the page (test_the_colour_toggle_... uses the mouse)
             tab.evaluate("[...document.querySelectorAll('form[data-md-component=palette] label')]"
                          ".find((label) => label.offsetParent).click()")
             tab.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
-        screenshot(cdp, SCREENSHOTS / f"{stem}-{scheme}.jpeg", full_page=scheme == "light" and not japanese)
+        screenshot(cdp, SCREENSHOTS / f"{stem}-{scheme}.jpeg", full_page=scheme == "light" and not translated)
         results[scheme] = {"text_colours": tab.evaluate(TEXT_COLOURS)}
     violations = tab.evaluate(AXE_RUN, [AXE_CONTEXT, AXE_OPTIONS])
     results["light"]["axe"] = [

@@ -1,9 +1,9 @@
-"""The English and Japanese editions' sources side by side: which pages pair up, and whether a
-Japanese page keeps its English page's structure (the same section ids, the same executed code and
-values, the same figures, the same code blocks), so both editions show the same numbers from the same
-run and give the reader the same commands.
+"""The editions' sources side by side: the English pages, and beside each its translations
+(``x.ja.md``, ``x.ko.md``). Whether a translated page keeps its English page's structure (the same
+section ids, the same executed code and values, the same figures, the same code blocks), so every
+edition shows the same numbers from the same run and gives the reader the same commands.
 
-Run ``python tests/editions.py`` to list every difference; the tests assert there are none.
+Run ``python tests/editions.py [PAGE ...]`` to list every difference; the tests assert there are none.
 """
 
 import re
@@ -13,7 +13,9 @@ from pathlib import Path
 from markdown.extensions.toc import slugify
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-LANGUAGE = "ja"
+TRANSLATIONS = ("ja", "ko")  # the editions besides the English one, each under /LANG/
+PREFIXES = ("", *(f"{lang}/" for lang in TRANSLATIONS))  # where each edition is, in the built site
+SUFFIXES = (".md", *(f".{lang}.md" for lang in TRANSLATIONS))  # each edition's page x is docs/x + suffix
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6}) (?P<text>.*?)(?:\s*\{\s*#(?P<id>[\w-]+)\s*\})?\s*$")
@@ -21,19 +23,22 @@ _DIRECTIVE = re.compile(r"\{\{ (?P<kind>run|code|value|figure|standalone|reposit
 
 
 def english_pages() -> list[Path]:
-    return sorted(path for path in DOCS.glob("*.md") if not path.name.endswith(f".{LANGUAGE}.md"))
+    return sorted(path for path in DOCS.glob("*.md") if "." not in path.stem)
 
 
-def japanese_pages() -> list[Path]:
-    return sorted(DOCS.glob(f"*.{LANGUAGE}.md"))
+def translated_pages(lang: str | None = None) -> list[Path]:
+    """The pages of one translated edition, or of all of them."""
+    return sorted(path for other in TRANSLATIONS if lang in (None, other) for path in DOCS.glob(f"*.{other}.md"))
 
 
-def counterpart(path: Path) -> Path:
-    """The same page in the other edition: ``x.md`` <-> ``x.ja.md``."""
-    suffix = f".{LANGUAGE}.md"
-    if path.name.endswith(suffix):
-        return path.with_name(path.name[: -len(suffix)] + ".md")
-    return path.with_name(path.stem + suffix)
+def language(path: Path) -> str:
+    """The edition a page belongs to: ``x.ko.md`` is "ko", ``x.md`` is "en"."""
+    return path.name.split(".")[-2] if path.name.count(".") > 1 else "en"
+
+
+def english_page(path: Path) -> Path:
+    """The English page a translated page renders: ``x.ja.md`` -> ``x.md``."""
+    return path.with_name(path.name.split(".")[0] + ".md")
 
 
 def _outside_fences(text: str):
@@ -89,20 +94,20 @@ def directives(text: str) -> list[str]:
     return [item for item in found if not item.startswith("value ")] + values
 
 
-def differences(japanese: Path) -> list[str]:
-    """What a Japanese page changed of its English page's structure, in readable lines."""
-    english = counterpart(japanese)
+def differences(translated: Path) -> list[str]:
+    """What a translated page changed of its English page's structure, in readable lines."""
+    english = english_page(translated)
     if not english.exists():
-        return [f"{japanese.name}: no English page {english.name}"]
-    en, ja = english.read_text(encoding="utf-8"), japanese.read_text(encoding="utf-8")
+        return [f"{translated.name}: no English page {english.name}"]
+    en, other = english.read_text(encoding="utf-8"), translated.read_text(encoding="utf-8")
     problems = []
     for what, extract in (("section ids", heading_ids), ("directives", directives), ("code blocks", code_blocks)):
-        want, got = extract(en), extract(ja)
+        want, got = extract(en), extract(other)
         if want != got:
             missing = [item for item in want if item not in got]
             extra = [item for item in got if item not in want]
             problems.append(
-                f"{japanese.name}: {what} differ from {english.name}\n"
+                f"{translated.name}: {what} differ from {english.name}\n"
                 f"  missing: {missing}\n  not in English: {extra}"
                 + ("\n  (same items, different order)" if not missing and not extra else "")
             )
@@ -110,7 +115,7 @@ def differences(japanese: Path) -> list[str]:
 
 
 if __name__ == "__main__":
-    pages = [Path(arg) for arg in sys.argv[1:]] or japanese_pages()
+    pages = [Path(arg) for arg in sys.argv[1:]] or translated_pages()
     problems = [problem for page in pages for problem in differences(page)]
-    print("\n".join(problems) or f"{len(pages)} Japanese page(s) keep their English structure.")
+    print("\n".join(problems) or f"{len(pages)} translated page(s) keep their English structure.")
     sys.exit(1 if problems else 0)

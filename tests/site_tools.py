@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
+from editions import PREFIXES
 
 REPO = Path(__file__).resolve().parent.parent
 # Debian's Chromium; CHROMIUM_PATH points elsewhere only where Debian's package is not available
@@ -33,16 +34,21 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 PAGE_BUDGET_KB = 150  # a chapter page, gzipped as a static host sends it
-# A Japanese page also loads lunr's Japanese segmenter (11 KB), and Japanese text compresses less.
-JAPANESE_PAGE_BUDGET_KB = 160
+# Japanese and Korean text compresses less than English (three bytes a character in UTF-8).
+CJK_PAGE_BUDGET_KB = 160
 
 
-def page_budget_kb(page: str) -> int | None:
-    """The weight budget of a page of the built site, by its path (``ja/...`` is the Japanese edition).
-    None for a notebook page: it carries mkdocs-jupyter's inline styles, and is reported, not budgeted."""
-    if page.removeprefix("ja/").startswith("notebooks/"):
-        return None
-    return JAPANESE_PAGE_BUDGET_KB if page.startswith("ja/") else PAGE_BUDGET_KB
+def edition_of(page: str) -> tuple[str, str]:
+    """A page of the built site, by its path, as (its edition's prefix, its path in the edition):
+    ``ko/dark-room/`` is ("ko/", "dark-room/"), ``dark-room/`` is ("", "dark-room/")."""
+    edition = next((prefix for prefix in PREFIXES if prefix and page.startswith(prefix)), "")
+    return edition, page.removeprefix(edition)
+
+
+def page_budget_kb(page: str) -> int:
+    """The weight budget of a page of the built site, notebook pages included, by its path (``ja/...``
+    and ``ko/...`` are the Japanese and Korean editions)."""
+    return CJK_PAGE_BUDGET_KB if edition_of(page)[0] else PAGE_BUDGET_KB
 TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map"}  # what hosts gzip
 
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 from editions import _HEADING as HEADING
-from editions import DOCS, _outside_fences, heading_ids
+from editions import DOCS, SUFFIXES, TRANSLATIONS, _outside_fences, heading_ids
 
 # The book's subsections, typed from its chapter notebook (rasbt/LLMs-from-scratch,
 # ch03/01_main-chapter-code/ch03.ipynb): number, title, and the code the subsection starts with,
@@ -29,7 +29,7 @@ BOOK_SUBSECTIONS = {
         ("3.6.2", "Implementing multi-head attention with weight splits", "attention:MultiHeadAttention"),
     ]),
 }
-EDITIONS = ("md", "ja.md")
+EDITIONS = tuple(suffix.removeprefix(".") for suffix in SUFFIXES)
 
 _BLOCK = re.compile(r"^\s*\{\{ (?:run|code) (?P<block>\w+:\w+) \}\}\s*$")
 _NUMBER = re.compile(r"^(\d+(?:\.\d+)+) ")
@@ -83,7 +83,8 @@ def test_each_subsection_number_opens_the_same_section_in_both_editions(name):
             if (number := _NUMBER.match(HEADING.match(line)["text"]))
         ]
 
-    assert numbered(f"{name}.ja.md") == numbered(f"{name}.md")
+    for lang in TRANSLATIONS:
+        assert numbered(f"{name}.{lang}.md") == numbered(f"{name}.md"), lang
 
 
 def test_the_check_finds_a_subsection_number_that_is_missing_or_misplaced():

@@ -13,7 +13,7 @@ import re
 import pytest
 from browser_gate import MATH, TEXT_COLOURS
 from conftest import PAGE_REPORT
-from site_tools import page_budget_kb, sent_bytes
+from site_tools import edition_of, page_budget_kb, sent_bytes
 
 SEARCHES = {  # edition -> query -> the page it must find among the top three results
     "": {
@@ -33,8 +33,18 @@ SEARCHES = {  # edition -> query -> the page it must find among the top three re
         "注意機構": "ja/glossary/",
         "文脈ベクトル": "ja/glossary/",
     },
+    "ko/": {
+        "셀프 어텐션": "ko/simple-self-attention/",
+        "인과적 어텐션": "ko/causal-attention/",
+        "코잘 어텐션": "ko/causal-attention/",  # the notes' word for it, which 3.5 names
+        "소프트맥스": "ko/simple-self-attention/",
+        "드롭아웃": "ko/causal-attention/",
+        "마스크": "ko/causal-attention/",
+        "문맥 벡터": "ko/simple-self-attention/",
+        "어두운 방": "ko/dark-room/",
+    },
 }
-FIRST = {"": ["dark room"], "ja/": ["暗い部屋"]}  # queries whose page must come first, whole
+FIRST = {"": ["dark room"], "ja/": ["暗い部屋"], "ko/": ["어두운 방", "코잘 어텐션"]}  # queries whose page must come first, whole
 
 
 def test_no_request_goes_to_another_host(visits):
@@ -92,7 +102,7 @@ def test_no_code_or_output_block_of_a_chapter_page_scrolls_sideways_at_1280_pixe
     the last ones included, which would otherwise hide under the copy button."""
     chapters = ("simple-self-attention/", "trainable-self-attention/", "causal-attention/", "multi-head-attention/")
     for (name, scheme), record in visits.items():
-        if scheme == "light" and name.removeprefix("ja/") in chapters:
+        if scheme == "light" and edition_of(name)[1] in chapters:
             wide = record["wide_blocks"]
             assert not wide, f"{name}: {len(wide)} blocks wider than their box, longest lines: {wide[:5]}"
 
@@ -146,30 +156,37 @@ def test_the_copy_button_copies_the_code_without_prompts_or_line_numbers(browser
     context.close()
 
 
-@pytest.mark.parametrize("edition", SEARCHES, ids=["english", "japanese"])
+def search_results(page, query, count=3):
+    """The first ``count`` results for ``query`` in the page's search box: each result's page address,
+    and the words Material says it did not find there ("" when it found every word)."""
+    search = page.locator("input.md-search__input")
+    search.click()
+    for text in ("", query):  # emptied first, so that the previous query's results cannot pass for these
+        search.fill(text)
+        search.press("End")  # Material searches on key events, which fill() does not send
+    # The results belong to this query once their links carry its words (Material adds ?h=the+words,
+    # as it split the query: 暗い部屋 gives 暗い and 部屋, 어텐션은 gives 어텐션).
+    page.wait_for_function(
+        "q => [...document.querySelectorAll('.md-search-result__item a')].some((a) => {"
+        "  const words = new URL(a.href).searchParams.get('h');"
+        "  return words && words.split(' ').every((word) => q.includes(word)); })",
+        arg=query, timeout=10_000)
+    return page.eval_on_selector_all(
+        ".md-search-result__item",
+        "(items, count) => items.slice(0, count).map((item) => [item.querySelector('a').href.split(/[?#]/)[0],"
+        " item.querySelector('a').querySelector('.md-search-result__terms')?.textContent || ''])", count)
+
+
+@pytest.mark.parametrize("edition", SEARCHES, ids=["english", "japanese", "korean"])
 def test_search_finds_the_right_page_in_each_edition(browser, server, edition):
     """Each query finds its page among the top three; a query in FIRST finds it first, with every word of
     the query found on it (Material lists under a result the words it did not find there)."""
     page = browser.new_page()
     page.goto(server + edition, wait_until="load")
-    search = page.locator("input.md-search__input")
     missed = {}
     for query, target in SEARCHES[edition].items():
-        search.click()
-        search.fill(query)
-        search.press("End")  # Material searches on key events, which fill() does not send
-        # The results belong to this query once their links carry its words (Material adds ?h=the+words,
-        # as it split the query: 暗い部屋 gives 暗い and 部屋).
-        page.wait_for_function(
-            "q => [...document.querySelectorAll('.md-search-result__item a')].some((a) => {"
-            "  const words = new URL(a.href).searchParams.get('h');"
-            "  return words && words.split(' ').every((word) => q.includes(word)); })",
-            arg=query, timeout=10_000)
-        results = page.eval_on_selector_all(
-            ".md-search-result__item",
-            "items => items.slice(0, 3).map((item) => [item.querySelector('a').href,"
-            " item.querySelector('a .md-search-result__terms')?.textContent || ''])")
-        pages = [href.split("?")[0].split("#")[0] for href, _ in results]
+        results = search_results(page, query)
+        pages = [address for address, _ in results]
         if query in FIRST[edition]:
             if pages[:1] != [server + target] or results[0][1]:
                 missed[query] = results
@@ -179,11 +196,28 @@ def test_search_finds_the_right_page_in_each_edition(browser, server, edition):
     assert not missed, f"the right page is not where it should be: {missed}"
 
 
+# A Korean word with a particle, and the word alone: 어텐션은 is 어텐션 to search, on pages and in queries.
+WITH_PARTICLES = {"어텐션은": "어텐션", "마스크가": "마스크", "가중치를": "가중치", "소프트맥스의": "소프트맥스"}
+
+
+def test_korean_search_finds_the_same_pages_for_a_word_with_a_particle_as_for_the_word(browser, server):
+    page = browser.new_page()
+    page.goto(server + "ko/", wait_until="load")
+    differ = {}
+    for with_particle, word in WITH_PARTICLES.items():
+        found = [search_results(page, query, count=5) for query in (with_particle, word)]
+        if found[0] != found[1] or len(found[0]) < 3:
+            differ[with_particle] = found
+    page.close()
+    assert not differ, f"a particle changes what search finds: {differ}"
+
+
 def test_the_language_switcher_keeps_the_reader_on_the_same_section(browser, server):
     page = browser.new_page()
     section = "#dropout-on-the-attention-weights"
     page.goto(server + "causal-attention/" + section, wait_until="load")
-    for language, expected, search in (("ja", "ja/causal-attention/", "検索"), ("en", "causal-attention/", "Search")):
+    for language, expected, search in (("ja", "ja/causal-attention/", "検索"), ("ko", "ko/causal-attention/", "검색"),
+                                       ("en", "causal-attention/", "Search")):
         page.hover(".md-header__option .md-select")
         page.click(f".md-select__link[hreflang={language}]")
         page.wait_for_url(server + expected + section)
@@ -256,46 +290,54 @@ def test_each_page_is_light_and_the_report_is_printed(visits, built_site):
             raw += file.stat().st_size
             zipped += sent_bytes(file)
         PAGE_REPORT.append((name, len(record["requests"]), raw, zipped))
-        budget = page_budget_kb(name)  # None for a notebook page: the report states its cost
-        if budget is not None:
-            assert zipped < budget * 1024, f"{name} sends {zipped / 1024:.0f} KB gzipped, over its {budget} KB"
+        budget = page_budget_kb(name)
+        assert zipped < budget * 1024, f"{name} sends {zipped / 1024:.0f} KB gzipped, over its {budget} KB"
 
 
 STYLES = """() => {
     const style = (element) => getComputedStyle(element);
-    const japanese = /[\\u3040-\\u30ff\\u4e00-\\u9fff]/;
+    const cjk = /[\\u3040-\\u30ff\\u4e00-\\u9fff\\uac00-\\ud7a3]/;
     const ems = [...document.querySelectorAll('article em')];
     return {
         font: style(document.body).fontFamily,
         faces: document.fonts.size,
-        japaneseEmphasis: ems.filter((em) => japanese.test(em.textContent))
+        wordBreak: style(document.querySelector('article')).wordBreak,
+        cjkEmphasis: ems.filter((em) => cjk.test(em.textContent))
             .map((em) => [em.textContent, style(em).fontStyle, style(em).textEmphasisStyle]),
-        latinEmphasis: ems.filter((em) => !japanese.test(em.textContent)).map((em) => style(em).fontStyle),
+        latinEmphasis: ems.filter((em) => !cjk.test(em.textContent)).map((em) => style(em).fontStyle),
         captions: [...document.querySelectorAll('article figcaption')].map((caption) => style(caption).fontStyle),
     };
 }"""
 
 
-def test_japanese_pages_set_emphasis_and_captions_upright_in_japanese_system_fonts(browser, server):
-    """Kana and kanji have no italic: on a Japanese page, emphasis on Japanese words is upright with
-    sesame dots (傍点) and captions are upright, while a Latin variable such as *i* stays italic. The
-    text asks for Japanese system fonts and downloads none. English pages keep their italics."""
+FONTS = {"ja": ("Hiragino Sans", "Noto Sans JP", "Yu Gothic", "Meiryo"),
+         "ko": ("Apple SD Gothic Neo", "Noto Sans KR", "Malgun Gothic")}
+
+
+@pytest.mark.parametrize("lang", FONTS)
+def test_japanese_and_korean_pages_set_emphasis_and_captions_upright_in_their_system_fonts(browser, server, lang):
+    """Kana, kanji and Hangul have no italic: on a Japanese or Korean page, emphasis on its words is
+    upright with dots (傍点, 드러냄표) and captions are upright, while a Latin variable such as *i* stays
+    italic. The text asks for the language's system fonts and downloads none; Korean lines break
+    between words. English pages keep their italics."""
     page = browser.new_page()
-    page.goto(server + "ja/dark-room/", wait_until="load")
-    japanese = page.evaluate(STYLES)
+    page.goto(server + f"{lang}/dark-room/", wait_until="load")
+    edition = page.evaluate(STYLES)
     page.goto(server + "dark-room/", wait_until="load")
     english = page.evaluate(STYLES)
     page.close()
-    for font in ("Hiragino Sans", "Noto Sans JP", "Yu Gothic", "Meiryo"):
-        assert font in japanese["font"], japanese["font"]
-    assert japanese["faces"] == 0 and english["faces"] == 0, "a page declares a web font"
-    assert japanese["japaneseEmphasis"] and all(
-        style == "normal" and "sesame" in marks for _, style, marks in japanese["japaneseEmphasis"]
-    ), japanese["japaneseEmphasis"]
-    assert japanese["latinEmphasis"] and set(japanese["latinEmphasis"]) == {"italic"}
-    assert japanese["captions"] and set(japanese["captions"]) == {"normal"}
+    for font in FONTS[lang]:
+        assert font in edition["font"], edition["font"]
+    assert edition["faces"] == 0 and english["faces"] == 0, "a page declares a web font"
+    assert edition["cjkEmphasis"] and all(
+        style == "normal" and "sesame" in marks for _, style, marks in edition["cjkEmphasis"]
+    ), edition["cjkEmphasis"]
+    assert edition["latinEmphasis"] and set(edition["latinEmphasis"]) == {"italic"}
+    assert edition["captions"] and set(edition["captions"]) == {"normal"}
+    assert edition["wordBreak"] == ("keep-all" if lang == "ko" else "normal")
     assert english["captions"] and set(english["captions"]) == {"italic"}
-    assert "Hiragino Sans" not in english["font"] and set(english["latinEmphasis"]) == {"italic"}
+    assert not any(font in english["font"] for fonts in FONTS.values() for font in fonts)
+    assert set(english["latinEmphasis"]) == {"italic"}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -322,3 +364,47 @@ def test_in_both_schemes_a_heatmap_cell_stands_out_from_the_page_the_more_the_la
         assert not backwards, f"{scheme}, {figure['title']}: a larger value stands out less: {backwards[:3]}"
         if seen[-1][0] >= 0.5:  # a figure of small weights is pale on purpose: its scale runs to 1
             assert seen[-1][1] > 2.0, f"{scheme}, {figure['title']}: its strongest cell barely shows: {seen[-1]}"
+
+
+
+# Each element's computed style, hashed (FNV-1a), custom properties left out: a custom property shows
+# nothing by itself, and the cut keeps every one that a kept rule or an inline style uses.
+COMPUTED_STYLES = """() => [...document.body.querySelectorAll('*:not(style):not(script)')].map((element) => {
+    const style = getComputedStyle(element);
+    const text = [...style].filter((name) => !name.startsWith('--'))
+        .map((name) => `${name}:${style.getPropertyValue(name)}`).join(';');
+    let hash = 2166136261;
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+    return [`${element.tagName}.${element.className}`, hash >>> 0];
+})"""
+
+
+def test_a_notebook_page_with_its_styles_cut_down_looks_exactly_as_with_all_of_them(browser, built_site):
+    """docs/hooks/page_weight.py keeps, of mkdocs-jupyter's 574 KB of inline styles, only the rules that can
+    match a notebook page's elements. Rendered with all of them and with what is kept, every element of a
+    notebook has the same computed style, property by property: for notebooks that between them use every
+    class any notebook uses, in the light scheme, and for one of them in the dark scheme too."""
+    from mkdocs_jupyter.nbconvert2 import nb2html
+    from site_tools import hook
+    from test_notebooks import NOTEBOOK_PAGES
+
+    cut_down = hook("page_weight").lighter_notebook_styles
+    bodies = {name: nb2html(str(built_site / "notebooks" / name / f"{name}.ipynb"), no_prompt=True)
+              for name in NOTEBOOK_PAGES}
+    classes = {name: set(" ".join(re.findall(r'class="([^"]*)"', body)).split()) for name, body in bodies.items()}
+    chosen, missing = [], set().union(*classes.values())
+    while missing:  # the fewest notebooks whose elements use every class
+        name = max(classes, key=lambda name: len(classes[name] & missing))
+        chosen.append(name)
+        missing -= classes[name]
+    page = browser.new_page()
+    for name, scheme in [(name, "default") for name in chosen] + [(chosen[0], "slate")]:
+        body = f"<body data-md-color-scheme='{scheme}'>{bodies[name]}</body>"
+        seen = []
+        for html in (body, cut_down(body)):
+            page.set_content(f"<!doctype html><html>{html}</html>")
+            seen.append(page.evaluate(COMPUTED_STYLES))
+        assert len(seen[0]) == len(seen[1]) > 100, name
+        changed = [element for element, after in zip(*seen, strict=True) if element != after]
+        assert not changed, f"{name} ({scheme}): {len(changed)} elements look different, first {changed[:3]}"
+    page.close()

@@ -1,6 +1,6 @@
-"""The English and Japanese editions: every page exists in both, keeps the same sections and the same
-executed code, shows the same numbers, has its prose translated, and links to its counterpart.
-Each edition searches only its own pages, in its own language."""
+"""The English, Japanese and Korean editions: every page exists in each, keeps the same sections and
+the same executed code, shows the same numbers, has its prose translated, and links to its
+counterparts. Each edition searches only its own pages, in its own language."""
 
 import json
 import re
@@ -9,40 +9,45 @@ from posixpath import dirname, normpath
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from editions import differences, english_pages, japanese_pages
+from editions import TRANSLATIONS, differences, english_pages, translated_pages
 from site_tools import REPO, hook, page_soup
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]")  # kana, kanji, full-width forms
+KOREAN = re.compile(r"[\uac00-\ud7a3]")  # Hangul syllables
+SCRIPT = {"ja": JAPANESE, "ko": KOREAN}  # what a sentence in each translated edition is written in
+EDITIONS = ("en", *TRANSLATIONS)
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?")
 PROSE = "p, li, td, th, dt, dd, figcaption, summary, .admonition-title, h1, h2, h3, h4, h5, h6, caption, label"
 NOT_PROSE = "pre, code, kbd, math, .arithmatex, svg, .headerlink, script, style, [lang=en]"  # [lang=en]: quoted English
 
 
-def test_every_english_page_has_a_japanese_page_and_back():
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_every_english_page_has_a_page_in_each_edition_and_back(lang):
     english = {path.name.removesuffix(".md") for path in english_pages()}
-    japanese = {path.name.removesuffix(".ja.md") for path in japanese_pages()}
-    assert english - japanese == set(), "English pages without a Japanese page"
-    assert japanese - english == set(), "Japanese pages without an English page"
+    translated = {path.name.removesuffix(f".{lang}.md") for path in translated_pages(lang)}
+    assert english - translated == set(), f"English pages without a {lang} page"
+    assert translated - english == set(), f"{lang} pages without an English page"
 
 
-@pytest.mark.parametrize("page", japanese_pages(), ids=lambda path: path.name)
-def test_each_japanese_page_keeps_the_sections_code_and_values_of_its_english_page(page):
+@pytest.mark.parametrize("page", translated_pages(), ids=lambda path: path.name)
+def test_each_translated_page_keeps_the_sections_code_and_values_of_its_english_page(page):
     problems = differences(page)
     assert not problems, "\n".join(problems)
 
 
-def test_a_japanese_page_whose_command_differs_is_reported(tmp_path):
+def test_a_translated_page_whose_command_differs_is_reported(tmp_path):
     (tmp_path / "page.md").write_text("# Run\n\n```sh\npython -m snippets\n```\n")
     (tmp_path / "page.ja.md").write_text("# 実行 { #run }\n\n```sh\npython -m snippet\n```\n")
     (problem,) = differences(tmp_path / "page.ja.md")
     assert "code blocks differ" in problem and "python -m snippet'" in problem
 
 
-def test_every_navigation_title_has_a_japanese_title():
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_every_navigation_title_has_a_title_in_each_edition(lang):
     config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     i18n = next(plugin["i18n"] for plugin in config["plugins"] if isinstance(plugin, dict) and "i18n" in plugin)
-    translations = next(lang["nav_translations"] for lang in i18n["languages"] if lang["locale"] == "ja")
+    translations = next(edition["nav_translations"] for edition in i18n["languages"] if edition["locale"] == lang)
 
     def titles(items):
         for item in items:
@@ -52,19 +57,20 @@ def test_every_navigation_title_has_a_japanese_title():
                     yield from titles(target)
 
     assert sorted(set(titles(config["nav"])) - translations.keys()) == []
+    assert all(SCRIPT[lang].search(title) for title in translations.values()), translations
 
 
 # The built site.
 
 
-def page_pairs(built_site):
-    """(English page, Japanese page) for every page of the built site, notebooks included."""
+def page_pairs(built_site, lang):
+    """(English page, the page in ``lang``'s edition) for every page of the built site, notebooks included."""
     pairs = []
     for english in sorted(built_site.rglob("index.html")):
         relative = english.relative_to(built_site)
-        if relative.parts[0] in ("ja", "search", "assets"):
+        if relative.parts[0] in (*TRANSLATIONS, "search", "assets"):
             continue
-        pairs.append((english, built_site / "ja" / relative))
+        pairs.append((english, built_site / lang / relative))
     return pairs
 
 
@@ -78,53 +84,57 @@ def shown_numbers(page):
     return code, figures, data
 
 
-def test_both_editions_show_the_same_code_outputs_figures_and_data(built_site):
-    pairs = page_pairs(built_site)
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_every_edition_shows_the_same_code_outputs_figures_and_data(built_site, lang):
+    pairs = page_pairs(built_site, lang)
     assert len(pairs) >= 20
-    for english, japanese in pairs:
-        assert japanese.exists(), f"no Japanese page for {english.relative_to(built_site)}"
-        want, got = shown_numbers(page_soup(english)), shown_numbers(page_soup(japanese))
-        for what, en, ja in zip(("code and outputs", "figures", "explorer data"), want, got, strict=True):
-            assert ja == en, f"{japanese.relative_to(built_site)}: its {what} differ from the English page's"
+    for english, translated in pairs:
+        assert translated.exists(), f"no {lang} page for {english.relative_to(built_site)}"
+        want, got = shown_numbers(page_soup(english)), shown_numbers(page_soup(translated))
+        for what, en, other in zip(("code and outputs", "figures", "explorer data"), want, got, strict=True):
+            assert other == en, f"{translated.relative_to(built_site)}: its {what} differ from the English page's"
         assert sum(map(len, want[0])) or "notebooks" not in str(english), english
 
 
-def untranslated(page):
-    """Prose elements of a page that hold English words and no Japanese."""
+def untranslated(page, lang="ja"):
+    """Prose elements of a page that hold English words and none in ``lang``'s script."""
     found = []
     article = page.select_one("article")
     skipped = {id(element) for element in article.select(NOT_PROSE)}
     for element in article.select(PROSE):
         kept = [text for text in element.strings if not any(id(parent) in skipped for parent in text.parents)]
         text = " ".join(" ".join(kept).split())
-        if not JAPANESE.search(text) and len(ENGLISH_WORD.findall(text)) >= 2:
+        if not SCRIPT[lang].search(text) and len(ENGLISH_WORD.findall(text)) >= 2:
             found.append(text[:120])
     return found
 
 
-def test_no_english_prose_is_left_on_a_japanese_page(built_site):
-    for _, japanese in page_pairs(built_site):
-        page = page_soup(japanese)
-        assert page.html["lang"] == "ja", japanese
-        left = untranslated(page)
-        assert not left, f"{japanese.relative_to(built_site)} has English prose: {left}"
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_no_english_prose_is_left_on_a_translated_page(built_site, lang):
+    for _, translated in page_pairs(built_site, lang):
+        page = page_soup(translated)
+        assert page.html["lang"] == lang, translated
+        left = untranslated(page, lang)
+        assert not left, f"{translated.relative_to(built_site)} has English prose: {left}"
 
 
 def test_the_check_for_english_prose_finds_an_english_paragraph():
     page = BeautifulSoup(
         "<article><p>ソフトマックスは <code>torch.softmax</code> です。</p><p>This sentence was not translated.</p>"
-        "<li><code>SelfAttention_v1</code></li></article>",
+        "<li><code>SelfAttention_v1</code></li><p>소프트맥스는 <code>torch.softmax</code>입니다.</p></article>",
         "html.parser",
     )
-    assert untranslated(page) == ["This sentence was not translated."]
+    for lang in TRANSLATIONS:
+        assert untranslated(page, lang) == ["This sentence was not translated."]
 
 
-def test_figures_on_japanese_pages_are_described_in_japanese(built_site):
-    for _, japanese in page_pairs(built_site):
-        for svg in page_soup(japanese).select("article svg[role=img]"):
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_figures_on_translated_pages_are_described_in_their_language(built_site, lang):
+    for _, translated in page_pairs(built_site, lang):
+        for svg in page_soup(translated).select("article svg[role=img]"):
             for part in ("title", "desc"):
                 text = svg.find(part).get_text()
-                assert JAPANESE.search(text), f"{japanese.relative_to(built_site)}: figure {part} {text[:80]!r}"
+                assert SCRIPT[lang].search(text), f"{translated.relative_to(built_site)}: figure {part} {text[:80]!r}"
 
 
 def switcher(path, built_site):
@@ -139,28 +149,37 @@ def switcher(path, built_site):
     return links
 
 
-def test_the_language_switcher_leads_to_the_same_page_in_the_other_edition_and_back(built_site):
-    for english, japanese in page_pairs(built_site):
-        en, ja = (str(path.relative_to(built_site)) for path in (english, japanese))
-        assert switcher(english, built_site) == {"en": en, "ja": ja}, en
-        assert switcher(japanese, built_site) == {"en": en, "ja": ja}, ja
+def test_the_language_switcher_leads_to_the_same_page_in_every_edition_and_back(built_site):
+    for english, _ in page_pairs(built_site, "ja"):
+        pages = {lang: english if lang == "en" else built_site / lang / english.relative_to(built_site)
+                 for lang in EDITIONS}
+        expected = {lang: str(path.relative_to(built_site)) for lang, path in pages.items()}
+        for lang, path in pages.items():
+            assert switcher(path, built_site) == expected, expected[lang]
+
+
+CAUSAL_TITLE = {"ja": "因果的アテンション", "ko": "인과적 어텐션"}
 
 
 def test_each_edition_searches_only_its_own_pages_in_its_own_language(built_site):
-    english = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    japanese = json.loads((built_site / "ja" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert english["config"]["lang"] == ["en"] and english["config"]["separator"] == r"[\s\-]+"
-    # The Japanese index cuts words by its separator alone (see editions.SEARCH_LANGUAGE).
-    assert japanese["config"]["separator"] == hook("editions").SEPARATORS["ja"]
-    assert japanese["config"]["lang"] == ["en"] and japanese["config"]["pipeline"] == ["stemmer"]
-    for index in (english, japanese):
+    indexes = {lang: json.loads((built_site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
+               for lang, prefix in (("en", ""), *((lang, lang) for lang in TRANSLATIONS))}
+    assert indexes["en"]["config"]["lang"] == ["en"] and indexes["en"]["config"]["separator"] == r"[\s\-]+"
+    for lang, index in indexes.items():
         locations = {doc["location"].split("#")[0] for doc in index["docs"]}
-        assert not any(location.startswith("ja/") for location in locations)
+        assert not any(location.startswith(tuple(f"{other}/" for other in TRANSLATIONS)) for location in locations)
         assert "causal-attention/" in locations and not any("notebooks/" in where for where in locations)
-    assert not any(JAPANESE.search(doc["text"]) for doc in english["docs"] if doc["location"] == "causal-attention/")
-    causal = next(doc for doc in japanese["docs"] if doc["location"] == "causal-attention/")
-    assert "因果的アテンション" in causal["title"] + causal["text"]
-    assert '"base": "../../ja/"' in (built_site / "ja" / "causal-attention" / "index.html").read_text(encoding="utf-8")
+        causal = next(doc for doc in index["docs"] if doc["location"] == "causal-attention/")
+        for other, script in SCRIPT.items():
+            assert bool(script.search(causal["title"] + causal["text"])) == (other == lang), (lang, other)
+        if lang == "en":
+            continue
+        # A translated index cuts words by its separator alone (see editions.SEARCH_LANGUAGE).
+        assert index["config"]["separator"] == hook("editions").SEPARATORS[lang]
+        assert index["config"]["lang"] == ["en"] and index["config"]["pipeline"] == ["stemmer"]
+        assert CAUSAL_TITLE[lang] in causal["title"]
+        page = (built_site / lang / "causal-attention" / "index.html").read_text(encoding="utf-8")
+        assert f'"base": "../../{lang}/"' in page
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -178,17 +197,35 @@ def test_japanese_search_keeps_words_whole_and_drops_lone_particles(text, words)
     assert [word for word in separator.split(text) if word] == words
 
 
+@pytest.mark.parametrize(("text", "words"), [
+    ("어텐션은 문맥 벡터를 만듭니다.", ["어텐션", "문맥", "벡터", "만듭니다"]),  # 은, 를 come off
+    ("인과적 어텐션에서는 마스크가 미래를 가립니다", ["인과적", "어텐션", "마스크", "미래", "가립니다"]),
+    ("어두운 방에서 길이가", ["어두운", "방에서", "길이"]),  # two syllables stay: 방에서, 길이 keep theirs
+    ("가중치를 0.1의 드롭아웃으로", ["가중치", "0.1", "드롭아웃"]),
+    ("torch.nn의 softmax를 씁니다.", ["torch.nn", "softmax", "씁니다"]),
+    ("코잘 어텐션(causal attention)은", ["코잘", "어텐션", "causal", "attention"]),
+])
+def test_korean_search_takes_a_particle_off_its_word(text, words):
+    """The Korean separator, which Material applies to pages and queries alike, so that 어텐션은 and
+    어텐션 are one word for search; read with Python's re, whose lookarounds mean the same in JavaScript."""
+    separator = re.compile(hook("editions").SEPARATORS["ko"])
+    assert [word for word in separator.split(text) if word] == words
+
+
 def test_each_edition_has_its_own_404_page_in_its_own_words(built_site):
-    pages = {"en": built_site / "404.html", "ja": built_site / "ja" / "404.html"}
-    for lang, path in pages.items():
+    for lang in EDITIONS:
+        home = "/" if lang == "en" else f"/{lang}/"
+        path = built_site / home.lstrip("/") / "404.html"
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         heading = soup.select_one("article h1").get_text()
         nav = {a["href"] for a in soup.select("nav.md-nav--primary a[href]")}
         assert soup.html["lang"] == lang, path
-        assert bool(JAPANESE.search(heading)) == (lang == "ja") and "404 - Not found" not in heading, heading
-        assert soup.select_one("article p a")["href"] == ("/ja/" if lang == "ja" else "/")
-        assert nav and all(href.startswith("/ja/") == (lang == "ja") for href in nav), sorted(nav)
-        assert f'"base": "{"/ja/" if lang == "ja" else "/"}"' in str(soup)
+        assert "404 - Not found" not in heading, heading
+        assert all(bool(script.search(heading)) == (other == lang) for other, script in SCRIPT.items()), heading
+        assert soup.select_one("article p a")["href"] == home
+        in_other_edition = tuple(f"/{other}/" for other in TRANSLATIONS if other != lang)
+        assert nav and all(href.startswith(home) and not href.startswith(in_other_edition) for href in nav), sorted(nav)
+        assert f'"base": "{home}"' in str(soup)
 
 
 def test_the_benchmarks_machine_is_named_in_each_editions_own_words(built_site):
@@ -196,7 +233,9 @@ def test_the_benchmarks_machine_is_named_in_each_editions_own_words(built_site):
     from snippets.machine import describe
 
     record = load_recorded()
-    for lang, page in (("en", "performance"), ("ja", "ja/performance")):
+    for lang in EDITIONS:
+        page = "performance" if lang == "en" else f"{lang}/performance"
         text = page_soup(built_site / page / "index.html").select_one("article").get_text()
         assert describe(lang, record) in text, lang
-    assert " on " not in describe("ja", record) and record["cpu_vendor"] in describe("ja", record)
+    for lang in TRANSLATIONS:
+        assert " on " not in describe(lang, record) and record["cpu_vendor"] in describe(lang, record)

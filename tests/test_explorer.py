@@ -179,14 +179,18 @@ def test_every_stage_and_query_shows_what_pytorch_computes_for_the_chapters_inpu
             assert_matches_pytorch(page, stage, inputs, 1.0, query, runs)
 
 
-def test_the_japanese_explorer_shows_the_same_numbers_in_japanese(tab, server, runs):
-    with explorer_at(tab, server + "ja/explorer/") as page:
+EDITION_WORDS = {"ja": ("ドロップアウト", "コンテキストベクトル"), "ko": ("드롭아웃", "문맥 벡터")}
+
+
+@pytest.mark.parametrize("lang", EDITION_WORDS)
+def test_the_explorer_of_each_edition_shows_the_same_numbers_in_its_words(tab, server, runs, lang):
+    with explorer_at(tab, server + f"{lang}/explorer/") as page:
         for index, stage in enumerate(STAGES):
             choose(page, "stage", index)
             for query in each_query(page, queries=(1, 3)):
                 assert_matches_pytorch(page, stage, inputs, 1.0, query, runs)
         text = page.inner_text("#explorer")
-        assert "ドロップアウト" in text and "コンテキストベクトル" in text and "Context vector" not in text
+        assert all(word in text for word in EDITION_WORDS[lang]) and "Context vector" not in text, text[:300]
 
 
 @pytest.mark.parametrize(

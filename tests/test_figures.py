@@ -6,6 +6,7 @@ import re
 
 import pytest
 import torch
+from editions import PREFIXES
 from site_tools import page_soup
 
 from snippets import figures
@@ -118,7 +119,7 @@ def test_masked_weights_show_rows_that_hold_less_the_earlier_they_are_with_their
     row's sum is drawn at its end, the same in both editions."""
     sums = walkthroughs["causal_attention"].namespace["masked_simple"].sum(dim=-1).tolist()
     assert all(a < b for a, b in itertools.pairwise(sums)) and sums[-1] == pytest.approx(1.0)
-    for name in ("causal-attention", "ja/causal-attention"):
+    for name in (f"{edition}causal-attention" for edition in PREFIXES):
         svg = page(built_site, name).select("figure.diagram svg.figure-heatmap")[1]  # after the mask's own figure
         drawn = [float(text["data-value"]) for text in svg.select("text.row-sum")]
         assert drawn == pytest.approx(sums, abs=1e-4), name

@@ -6,6 +6,7 @@ import json
 
 import nbformat
 import pytest
+from editions import PREFIXES, TRANSLATIONS
 from site_tools import hook, mkdocs_yml, page_soup, pages_with_code
 
 from snippets import machine, runner, standalone
@@ -18,14 +19,14 @@ def test_the_nav_lists_notebooks_of_pages_with_code():
     assert NOTEBOOK_PAGES and set(NOTEBOOK_PAGES) <= set(pages_with_code()), NOTEBOOK_PAGES
 
 
-@pytest.mark.parametrize("edition", ["", "ja/"])
+@pytest.mark.parametrize("edition", PREFIXES)
 @pytest.mark.parametrize("name", NOTEBOOK_PAGES)
 def test_each_notebook_page_renders_the_pages_download(built_site, edition, name):
     rendered = built_site / edition / "notebooks" / name / f"{name}.ipynb"
     assert rendered.read_bytes() == (built_site / edition / "downloads" / f"{name}.ipynb").read_bytes()
 
 
-@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("lang", ["en", *TRANSLATIONS])
 def test_each_editions_notebooks_name_the_machine_in_that_editions_language(built_site, lang):
     folder = built_site / ("" if lang == "en" else lang) / "downloads"
     for path in sorted(folder.glob("*.ipynb")):

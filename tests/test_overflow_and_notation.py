@@ -7,14 +7,14 @@ import math
 
 import pytest
 import torch
-from editions import DOCS
+from editions import DOCS, SUFFIXES
 from torch import nn
 
 from snippets.attention import SelfAttention_v1, SelfAttention_v2
 from snippets.sentence import inputs
 
 EDITIONS = [f"{page}{suffix}" for page in ("simple-self-attention", "trainable-self-attention")
-            for suffix in (".md", ".ja.md")]
+            for suffix in SUFFIXES]
 
 
 def walkthrough(walkthroughs, name):
@@ -34,13 +34,13 @@ def test_the_qkv_path_diagram_comes_before_the_computation_it_pictures(name):
 
 @pytest.mark.parametrize(("name", "after", "question", "before"), [
     (f"simple-self-attention{suffix}", "simple_attention:softmax_torch", "question_overflow:threshold",
-     "simple_attention:context_journey") for suffix in (".md", ".ja.md")
+     "simple_attention:context_journey") for suffix in SUFFIXES
 ] + [
     (f"trainable-self-attention{suffix}", "trainable_attention:projections_journey",
-     "trainable_attention:notation_columns", "trainable_attention:keys_values") for suffix in (".md", ".ja.md")
+     "trainable_attention:notation_columns", "trainable_attention:keys_values") for suffix in SUFFIXES
 ] + [
     (f"trainable-self-attention{suffix}", "trainable_attention:all_weights", "trainable_attention:notation_rows",
-     "trainable_attention:v1") for suffix in (".md", ".ja.md")
+     "trainable_attention:v1") for suffix in SUFFIXES
 ])
 def test_each_question_is_answered_where_readers_meet_it(name, after, question, before):
     text = (DOCS / name).read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import REPO
+from editions import PREFIXES, TRANSLATIONS
 from mkdocs.exceptions import PluginError
 from site_tools import fetch, hook, mkdocs_yml, page_soup, wait_for
 
@@ -201,7 +202,8 @@ def test_the_pages_say_where_the_repository_is_from_the_configuration_or_how_to_
         return hook("executed_snippets").repository(SimpleNamespace(extra={"repository": url}), lang)
 
     assert "<https://example.org/attention>" in sentence("https://example.org/attention")
-    assert "<https://example.org/attention>" in sentence("https://example.org/attention", "ja")
+    for lang in TRANSLATIONS:
+        assert "<https://example.org/attention>" in sentence("https://example.org/attention", lang)
     assert "does not name the repository" in sentence("")
     with pytest.raises(PluginError, match="should be the repository's web address"):
         sentence("attention")
@@ -210,7 +212,7 @@ def test_the_pages_say_where_the_repository_is_from_the_configuration_or_how_to_
 def test_the_home_page_and_run_it_yourself_tell_readers_where_the_code_is(built_site):
     configured = os.environ.get("SITE_REPOSITORY", "")
     snippets_hook = hook("executed_snippets")
-    for edition, lang in (("", "en"), ("ja/", "ja")):
+    for edition, lang in zip(PREFIXES, ("en", *TRANSLATIONS), strict=True):
         for page in ("", "run-it-yourself/"):
             article = page_soup(built_site / edition / page / "index.html").select_one("article")
             if configured:

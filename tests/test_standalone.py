@@ -11,12 +11,13 @@ import sys
 
 import nbformat
 import pytest
+from editions import PREFIXES
 from reader_runs import diff, problems, reader_folder, run_blocks, run_notebook, run_script
 from site_tools import page_soup, pages_with_code, reader_blocks
 
 from snippets import standalone
 
-EDITIONS = ("", "ja/")
+EDITIONS = PREFIXES
 PAGES = pages_with_code()
 EDITION_PAGES = [f"{edition}{page}" for edition in EDITIONS for page in PAGES]
 
@@ -131,8 +132,9 @@ def test_each_download_notebook_holds_the_pages_blocks_and_runs_alone_under_nbcl
 
 def test_the_editions_downloads_differ_only_in_words(built_site):
     for page in PAGES:
-        english, japanese = (download(built_site, f"{edition}{page}", "py").read_text("utf-8") for edition in EDITIONS)
-        assert without_comment_lines(english) == without_comment_lines(japanese), page
+        english, *others = (download(built_site, f"{edition}{page}", "py").read_text("utf-8") for edition in EDITIONS)
+        for edition, other in zip(EDITIONS[1:], others, strict=True):
+            assert without_comment_lines(other) == without_comment_lines(english), f"{edition}{page}"
 
 
 def test_the_check_fails_naming_the_page_and_the_block_when_a_block_uses_an_undefined_name():

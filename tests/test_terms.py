@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from editions import _FENCE as FENCE
-from editions import DOCS, japanese_pages
+from editions import DOCS, TRANSLATIONS, language, translated_pages
 
 TERMS = yaml.safe_load((DOCS / "data" / "terms.yml").read_text(encoding="utf-8"))
 
@@ -34,7 +34,7 @@ def avoided_words(name: str, text: str, lang: str) -> list[str]:
 
 
 def english_glosses(name: str, text: str, lang: str) -> list[str]:
-    """A line per term written with its English name in brackets after it: 学習（training）."""
+    """A line per term written with its English name in brackets after it: 学習（training）, 훈련(training)."""
     found = []
     for term in TERMS["terms"]:
         gloss = re.compile(rf"{re.escape(term[lang])}\**\s*[（(]\s*{re.escape(term['en'])}\s*[）)]", re.I)
@@ -43,15 +43,15 @@ def english_glosses(name: str, text: str, lang: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("page", japanese_pages(), ids=lambda path: path.name)
-def test_japanese_page_uses_none_of_the_words_the_term_list_replaces(page: Path):
-    found = avoided_words(page.name, page.read_text(encoding="utf-8"), "ja")
+@pytest.mark.parametrize("page", translated_pages(), ids=lambda path: path.name)
+def test_translated_page_uses_none_of_the_words_the_term_list_replaces(page: Path):
+    found = avoided_words(page.name, page.read_text(encoding="utf-8"), language(page))
     assert not found, "words the term list (docs/data/terms.yml) replaces:\n" + "\n".join(found)
 
 
-@pytest.mark.parametrize("page", japanese_pages(), ids=lambda path: path.name)
-def test_japanese_page_glosses_no_term_with_its_english_name(page: Path):
-    found = english_glosses(page.name, page.read_text(encoding="utf-8"), "ja")
+@pytest.mark.parametrize("page", translated_pages(), ids=lambda path: path.name)
+def test_translated_page_glosses_no_term_with_its_english_name(page: Path):
+    found = english_glosses(page.name, page.read_text(encoding="utf-8"), language(page))
     assert not found, "English glosses belong in the glossary, once:\n" + "\n".join(found)
 
 
@@ -67,11 +67,21 @@ def test_the_term_checks_find_a_replaced_word_and_a_gloss_but_not_in_code_or_quo
     ])
     assert avoided_words("p.md", page, "ja") == [f"p.md:1: 「幅」 → {TERMS['avoid']['ja']['幅']}"]
     assert english_glosses("p.md", page, "ja") == ["p.md:2: ソフトマックス**（softmax）", "p.md:2: 学習（training）"]
+    korean = "\n".join([
+        "컨텍스트 벡터를 계산합니다.",  # 1: replaced word
+        "훈련(training) 전에 **소프트맥스**(softmax)를 적용합니다.",  # 2: two glosses
+        "> 노트의 말: 컨텍스트 벡터",  # 3: a quotation keeps its words
+    ])
+    instead = TERMS["avoid"]["ko"]["컨텍스트 벡터"]
+    assert avoided_words("p.md", korean, "ko") == [f"p.md:1: 「컨텍스트 벡터」 → {instead}"]
+    assert english_glosses("p.md", korean, "ko") == ["p.md:2: 소프트맥스**(softmax)", "p.md:2: 훈련(training)"]
 
 
 def test_every_term_has_a_page_and_a_word_and_a_meaning_in_every_edition():
     for term in TERMS["terms"]:
-        assert {"page", "en", "ja", "en_means", "ja_means"} <= term.keys(), term
-        assert not avoided_words("terms.yml", term["ja_means"], "ja"), term["ja_means"]
+        required = {"page", "en", "en_means", *TRANSLATIONS, *(f"{lang}_means" for lang in TRANSLATIONS)}
+        assert required <= term.keys(), term
+        for lang in TRANSLATIONS:
+            assert not avoided_words("terms.yml", term[f"{lang}_means"], lang), term[f"{lang}_means"]
         page = term["page"].split("#")[0]
         assert (DOCS / page).exists(), f"{term['en']}: no page {page}"

@@ -4,6 +4,7 @@
 const LANDMARKS = {
   en: { search: "Search", codeTools: (n) => `Code block ${n} tools` },
   ja: { search: "検索", codeTools: (n) => `コードブロック ${n} のツール` },
+  ko: { search: "검색", codeTools: (n) => `코드 블록 ${n} 도구` },
 };
 
 document$.subscribe(() => {

@@ -122,8 +122,66 @@
       announce: (stage, q, weights, context) =>
         `${stage}、クエリ「${q}」。重みは${weights.join("、")}。コンテキストベクトルは${context}。`,
     },
+    ko: {
+      stages: {
+        dot: {
+          label: "3.3 점곱",
+          note: "훈련 가능한 가중치가 없습니다. 각 토큰의 임베딩이 그대로 쿼리, 키, 값이 됩니다.",
+        },
+        unscaled: {
+          label: "3.4 투영, 스케일링 없음",
+          note: "쿼리, 키, 값은 임베딩에 W_query, W_key, W_value(3.4절에서 시드를 고정해 만든 행렬)를 " +
+            "곱한 것입니다. 점수는 그대로 소프트맥스에 들어갑니다.",
+        },
+        scaled: {
+          label: "3.4 투영, √d_k로 스케일링",
+          note: "앞 단계와 같지만, SelfAttention_v1처럼 소프트맥스 전에 점수를 √d_k로 나눕니다.",
+        },
+        causal: {
+          label: "3.5 인과 마스크",
+          note: "3.5절의 출발점인 SelfAttention_v2의 가중치입니다. 쿼리보다 뒤에 있는 토큰의 점수는 −∞가 되므로 " +
+            "소프트맥스는 그 토큰들에 가중치 0을 주고, 나머지 토큰이 1을 나눠 가집니다.",
+        },
+        dropout: {
+          label: "3.5 마스크 후 드롭아웃",
+          note: "드롭아웃(훈련할 때만)은 3장에서 시드를 고정한 패턴이 가리키는 위치의 가중치를 0으로 만들고, " +
+            "남긴 가중치를 1 − p로 나눕니다. 그래서 행의 합이 더는 1이 아닙니다.",
+        },
+      },
+      stageLegend: "3장의 단계",
+      queryLegend: "쿼리 토큰",
+      multiplier: "점수 배율 c(3장의 설정은 1)",
+      embeddingsCaption: "임베딩 6개(모든 값을 편집할 수 있습니다)",
+      tokenHeader: "토큰",
+      dimHeader: (n) => `${n}번째 차원`,
+      fieldLabel: (token, n) => `${token}, ${n}번째 차원`,
+      fieldRange: (limit) => `−${limit}에서 ${limit} 사이의 수`,
+      reset: "3장의 임베딩으로 되돌리기",
+      inputNote: (limit) => `위 칸 가운데 −${limit}에서 ${limit} 사이의 수가 들어 있지 않은 칸이 있습니다. ` +
+        "탐색기는 그 칸에 마지막으로 들어 있던 수를 계속 사용합니다.",
+      regions: { steps: "점수와 가중치", heatmap: "가중치 행렬", embeddings: "임베딩" },
+      projection: (formulas, q, result) => `투영: ${formulas.join(", ")}. “${q}”의 경우 ${result}`,
+      scores: (formula) => `1. 점수: ${formula}`,
+      masked: (n) => `. 단, 쿼리보다 뒤에 있는 토큰(j &gt; ${n})은 −∞`,
+      weights: (formula) => `2. 가중치: ${formula}`,
+      dropout: (rate, scale) => `. 이어서 드롭아웃: 남긴 가중치는 1/(1 − ${rate}) = ${scale}배, 버린 가중치는 0`,
+      afterDropout: " (드롭아웃 후)",
+      context: (formula) => `3. 문맥 벡터: ${formula}`,
+      columns: ["키 토큰(j)", "점수(ω)", "가중치(α)"],
+      dropoutColumns: ["키 토큰(j)", "점수(ω)", "드롭아웃 전 가중치(α)", "드롭아웃 후"],
+      stepsCaption: (q) => `쿼리 “${q}”에 대한 각 토큰의 점수와 가중치`,
+      kept: (scale) => ` (남김, × ${scale})`,
+      dropped: " (버림)",
+      rowSum: (sum, d) => `이 행의 가중치 합은 ${sum}입니다` + (d
+        ? `. 드롭아웃은 이 쿼리가 쓸 수 있는 가중치 ${d.seen}개 가운데 ${d.kept}개를 남겨 각각 ${d.scale}배로 키우고, ` +
+          `나머지 ${d.zeroed}개를 0으로 만들었습니다. 그래서 합이 더는 1이 아닙니다.`
+        : "."),
+      heatmapCaption: (q) => `이 단계의 모든 어텐션 가중치(행: 쿼리, 열: 키). “${q}” 행이 위 표에 나온 행입니다`,
+      announce: (stage, q, weights, context) =>
+        `${stage}, 쿼리 “${q}”: 가중치 ${weights.join(", ")}; 문맥 벡터 ${context}.`,
+    },
   };
-  const T = TEXT[document.documentElement.lang === "ja" ? "ja" : "en"];
+  const T = TEXT[document.documentElement.lang] || TEXT.en;
 
   const STAGES = [
     { id: "dot" },

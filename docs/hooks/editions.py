@@ -1,7 +1,7 @@
-"""MkDocs hook: the English edition at the site's root and the Japanese one under ``/ja/``, each a
-site of its own for the reader.
+"""MkDocs hook: the English edition at the site's root, the Japanese one under ``/ja/`` and the Korean
+one under ``/ko/``, each a site of its own for the reader.
 
-mkdocs-static-i18n builds the Japanese edition as a second pass of the same build (the snippets'
+mkdocs-static-i18n builds each translated edition as a further pass of the same build (the snippets'
 runs are reused, see executed_snippets.py). This hook finishes the job:
 
 - Search: each edition gets its own index, in its own language, so a page loads only the index of
@@ -9,10 +9,11 @@ runs are reused, see executed_snippets.py). This hook finishes the job:
 - The language switcher: every page, the notebooks and the home pages included, links to its
   counterpart by a relative link, which works wherever the site is hosted. The section a reader is
   in is kept by docs/assets/editions.js: both editions give every section the same id.
-- A Japanese page's ``base`` (where Material's script finds the search index) points at ``/ja/``.
+- A translated page's ``base`` (where Material's script finds the search index) points into its
+  edition, ``/ja/`` or ``/ko/``.
   The head's alternate links, which Material would misread as edition roots, are left out.
 - Each edition keeps its own cache of converted notebooks.
-- A Japanese page's emphasis on Japanese words is marked for the site's style, which sets it upright.
+- Emphasis on Japanese or Korean words is marked for the site's style, which sets it upright.
 """
 
 import json
@@ -45,16 +46,33 @@ def _japanese_words():
     return "|".join([punctuation, full_stop, particle, *changes])
 
 
-SEPARATORS = {"ja": _japanese_words()}
+def _korean_words():
+    """Where Korean text splits into words for search. Korean puts spaces between words, but writes a
+    particle onto its word (어텐션은, 가중치를, 마스크가), so a reader typing 어텐션은 or 가중치를 would
+    find only that spelling. The separator, applied to pages and queries alike, also cuts off one
+    particle at a word's end, where at least two syllables stay in front of it, or a Latin word or a
+    number (softmax를, 0.1의): 길이 (length) and 방에서 keep their last syllable, 어텐션은 is 어텐션.
+    """
+    hangul = "\uac00-\ud7a3"
+    punctuation = "[\\s\\-,:;!?()\\[\\]\"'/·…“”‘’「」『』〈〉《》]+"
+    full_stop = "(?<![A-Za-z0-9_])\\.|\\.(?![A-Za-z0-9_])"
+    # Longest first: a regular expression takes the first alternative that matches.
+    particles = "에서는|에서|에게|으로는|으로|에는|까지|부터|처럼|보다|은|는|이|가|을|를|의|에|로|와|과|도|만"
+    particle = f"(?:(?<=[{hangul}]{{2}})|(?<=[A-Za-z0-9_)\\]]))(?:{particles})(?=[\\s\\-.,:;!?()\\[\\]\"'/·…“”‘’]|$)"
+    return "|".join([punctuation, full_stop, particle])
+
+
+SEPARATORS = {"ja": _japanese_words(), "ko": _korean_words()}
 # lunr's own Japanese support would cut every word again with its segmenter, which splits 暗い into 暗 /
-# い and a word differently in different sentences, and only pages, never queries. The Japanese index
-# asks for none: its words are cut by SEPARATORS alone, and lunr's English stemmer (the pipeline keeps
-# only it) touches nothing but the English words on its pages.
-SEARCH_LANGUAGE = {"ja": ["en"]}
-_JAPANESE_EMPHASIS = re.compile(r"<em>(?=[^<]*[\u3040-\u30ff\u4e00-\u9fff])")  # *重み*, not *t*
+# い and a word differently in different sentences, and only pages, never queries. lunr's Korean
+# support trims every Hangul word away (its trimmer knows no Hangul). The Japanese and Korean indexes
+# ask for neither: their words are cut by SEPARATORS alone, and lunr's English stemmer (the pipeline
+# keeps only it) touches nothing but the English words on their pages.
+SEARCH_LANGUAGE = {"ja": ["en"], "ko": ["en"]}
+_CJK_EMPHASIS = re.compile(r"<em>(?=[^<]*[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3])")  # *重み*, *가중치*, not *t*
 _BASE = re.compile(r'("base": ")([^"]*)(")')
 _HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
-_JUPYTER_CACHE = ".cache/mkdocs-jupyter"  # its default; the Japanese edition's cache is in ja/ below it
+_JUPYTER_CACHE = ".cache/mkdocs-jupyter"  # its default; a translated edition's cache is in ja/ or ko/ below it
 _search_settings = {}  # edition -> the search language, separator and pipeline of its index
 _indexes = {}  # edition -> the search plugin's index of its pages
 
@@ -90,8 +108,9 @@ def on_config(config):
 
 
 def on_page_content(html, page, config, files):
-    # Emphasis on Japanese words is set the Japanese way (docs/assets/site.css): kana have no italic.
-    return html if _language(config) == DEFAULT else _JAPANESE_EMPHASIS.sub('<em class="emphasis-marks">', html)
+    # Emphasis on Japanese or Korean words is set their way (docs/assets/site.css): kana, kanji and
+    # Hangul have no italic.
+    return html if _language(config) == DEFAULT else _CJK_EMPHASIS.sub('<em class="emphasis-marks">', html)
 
 
 @event_priority(0)  # after the i18n plugin's own switcher links
@@ -105,7 +124,7 @@ def on_page_context(context, page, config, nav):
 
 def _edition_base(output, lang):
     """The page's ``base`` (where Material's script finds the search index), pointed into ``lang``'s
-    edition: a page's relative ``..`` becomes ``../ja/``, the 404 page's ``/`` becomes ``/ja/``."""
+    edition: a page's relative ``..`` becomes ``../ko/``, the 404 page's ``/`` becomes ``/ko/``."""
     return _BASE.sub(lambda match: f"{match[1]}{match[2].rstrip('/')}/{_prefix(lang)}{match[3]}", output, count=1)
 
 
@@ -128,12 +147,15 @@ NOT_FOUND = {  # the 404 page's heading and text; {home} is the edition's home
            ' <a href="{home}">home page</a>, and the search above finds the words on them.'),
     "ja": ("ページが見つかりません", 'このアドレスのページはありません。サイトのすべてのページは'
            '<a href="{home}">ホーム</a>から開けます。上の検索で、ページの言葉から探すこともできます。'),
+    "ko": ("페이지를 찾을 수 없습니다", '이 주소에는 페이지가 없습니다. 사이트의 모든 페이지는'
+           ' <a href="{home}">홈</a>에서 열 수 있고, 위의 검색으로 페이지에 있는 말을 찾을 수도 있습니다.'),
 }
 
 
 def on_post_template(output, template_name, config):
     """Each edition's own 404 page: the English one at the site's root, where hosts look for it, the
-    Japanese one at ``/ja/404.html``, each in its own words, with its own navigation and search."""
+    others at ``/ja/404.html`` and ``/ko/404.html``, each in its own words, with its own navigation and
+    search."""
     if template_name != "404.html":
         return output
     lang, root = _language(config), config.site_url or "/"

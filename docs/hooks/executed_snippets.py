@@ -14,7 +14,7 @@ Directives a page may use (each fails the build when it names something that doe
   ``snippets.figures`` from the module's own tensors, e.g. ``figures.heatmap(attn_weights, tokens, ...)``.
   Expressions see the module's variables, plus ``figures``, the sentence's ``tokens``, ``runs``
   (every walk-through's namespace, by name), for values that combine several runs, and ``lang``, the
-  page's edition ("en" or "ja"), for values that are words.
+  page's edition ("en", "ja" or "ko"), for values that are words.
 
 Every walk-through runs once per process (``on_pre_build``, again only for edited code) and every
 page of both editions reuses that run, and so do the downloads: each page with code is also written
@@ -91,6 +91,25 @@ WORDS = {
         "earlier": '??? note "前のページから"\n'
         "    このページが前のページから使うもの：{names}。このブロックを最初に実行してください。"
         "前のページが示すのと同じ、ただ1つの定義から作られています。",
+    },
+    "ko": {
+        "output": "출력",
+        "run_it": '!!! tip "이 페이지를 직접 실행하기"\n'
+        "    이 페이지의 모든 코드를 페이지 순서대로 담은 스크립트와 노트북입니다. 필요한 것은 PyTorch뿐입니다"
+        '(`pip install torch`): <a href="{py}" download>{name}.py</a> 또는 <a href="{ipynb}" download>'
+        "{name}.ipynb</a>(Jupyter나 Google Colab에서도 열립니다). 블록을 순서대로 Jupyter나 IPython에 붙여 넣어도"
+        " 페이지와 같은 출력이 나옵니다. 자세한 내용은 [직접 실행하기](run-it-yourself.md)를 보세요.",
+        "notebook_page": " [노트북으로 읽을](notebooks/{name}.ipynb) 수도 있습니다.",
+        "notebook_downloads": '이 노트북(<a href="{name}.ipynb" download>{name}.ipynb</a>)과 같은 코드를 담은 '
+        '스크립트(<a href="{py}" download>{name}.py</a>)를 내려받을 수 있습니다. 둘 다 PyTorch만 있으면 됩니다.',
+        "repository": (
+            "이 빌드에는 원본 저장소의 주소가 설정되어 있지 않아 여기에는 링크가 없습니다."
+            " 코드가 있는 각 페이지의 내려받기 파일에 그 페이지의 코드가 모두 들어 있습니다.",
+            "빌드와 테스트를 포함한 이 길잡이의 저장소는 <{url}>에 있습니다.",
+        ),
+        "earlier": '??? note "앞 페이지에서"\n'
+        "    이 페이지가 앞 페이지에서 가져다 쓰는 것: {names}. 이 블록을 먼저 실행하세요."
+        " 앞 페이지가 보여 주는 것과 같은, 단 하나의 정의에서 만들어집니다.",
     },
 }
 # Script tags nbconvert's template always adds for MathJax (from a CDN, or src="" when the URL is

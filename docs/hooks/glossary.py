@@ -16,12 +16,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 DIRECTIVE = re.compile(r"^\{\{ glossary \}\}[ \t]*$", re.M)
-LANGUAGES = ("en", "ja")  # the order of the editions' columns after the page's own
+LANGUAGES = ("en", "ja", "ko")  # the order of the editions' columns after the page's own
 HEADINGS = {
-    "en": {"en": "English", "ja": "Japanese", "means": "Meaning", "also": "Also called: {names}.",
+    "en": {"en": "English", "ja": "Japanese", "ko": "Korean", "means": "Meaning", "also": "Also called: {names}.",
            "page": "Explained in", "and": ", ", "gap": " "},
-    "ja": {"en": "英語", "ja": "日本語", "means": "意味", "also": "別の呼び方：{names}。",
+    "ja": {"en": "英語", "ja": "日本語", "ko": "韓国語", "means": "意味", "also": "別の呼び方：{names}。",
            "page": "説明しているページ", "and": "、", "gap": ""},
+    "ko": {"en": "영어", "ja": "일본어", "ko": "한국어", "means": "뜻", "also": "다른 이름: {names}.",
+           "page": "설명하는 페이지", "and": ", ", "gap": " "},
 }
 _TITLE = re.compile(r"^# (?P<title>.+?)(?:\s*\{[^}]*\})?\s*$", re.M)
 
