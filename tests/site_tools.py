@@ -176,7 +176,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-OUTPUT_TITLES = ("Output", "出力")  # the title of an output block, in each edition
+def output_titles() -> tuple[str, ...]:
+    """The title of an output block, in each edition's words (docs/hooks/executed_snippets.py)."""
+    return tuple(words["output"] for words in hook("executed_snippets").WORDS.values())
 
 
 def reader_blocks(soup: BeautifulSoup) -> list[tuple[str, str]]:
@@ -188,7 +190,7 @@ def reader_blocks(soup: BeautifulSoup) -> list[tuple[str, str]]:
         text = block.select_one("code").get_text()
         if "language-python" in block["class"]:
             blocks.append([text, ""])
-        elif blocks and title and title.get_text() in OUTPUT_TITLES and _follows(block, blocks):
+        elif blocks and title and title.get_text() in output_titles() and _follows(block, blocks):
             blocks[-1][1] = text
     return [tuple(block) for block in blocks]
 

@@ -44,7 +44,8 @@ SEARCHES = {  # edition -> query -> the page it must find among the top three re
         "어두운 방": "ko/dark-room/",
     },
 }
-FIRST = {"": ["dark room"], "ja/": ["暗い部屋"], "ko/": ["어두운 방", "코잘 어텐션"]}  # queries whose page must come first, whole
+# Queries whose page must come first, with every word of the query found on it.
+FIRST = {"": ["dark room"], "ja/": ["暗い部屋"], "ko/": ["어두운 방", "코잘 어텐션"]}
 
 
 def test_no_request_goes_to_another_host(visits):

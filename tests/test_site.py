@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO
 from editions import PREFIXES, TRANSLATIONS
 from mkdocs.exceptions import PluginError
-from site_tools import fetch, hook, mkdocs_yml, page_soup, wait_for
+from site_tools import fetch, hook, mkdocs_yml, output_titles, page_soup, wait_for
 
 from snippets import runner
 
@@ -53,7 +53,7 @@ def test_every_output_block_on_the_site_is_what_its_code_printed(built_site, wal
             section = sections[0]
             shown.add((walkthrough.name, section))
             expected = walkthrough.output[section].rstrip("\n")
-            actual = next_text.rstrip("\n") if next_title in ("Output", "出力") else ""  # English, Japanese
+            actual = next_text.rstrip("\n") if next_title in output_titles() else ""
             assert actual == expected, f"{page}: output under {walkthrough.name}:{section} is stale"
     everything = {(w.name, section) for w in walkthroughs.values() for section in w.code}
     assert shown == everything, f"sections no page shows: {sorted(everything - shown)}"
