@@ -300,8 +300,8 @@ WORDS = {
     },
     "ko": {
         "earlier": "앞 페이지에서",
-        "intro": "『실행하며 읽는 어텐션』(『Build a Large Language Model (From Scratch)』 3장의 비공식 길잡이)의 "
-        "한 페이지 분량의 코드입니다. 페이지의 모든 코드 블록을 페이지 순서대로 담았습니다. 필요한 것은 PyTorch뿐입니다"
+        "intro": "『실행하며 읽는 어텐션』(『Build a Large Language Model (From Scratch)』 3장의 비공식 길잡이)에 "
+        "있는 한 페이지의 코드입니다. 페이지의 모든 코드 블록을 페이지 순서대로 담았습니다. 필요한 것은 PyTorch뿐입니다"
         "(pip install torch). 페이지의 출력은 {made_with}에서 실행한 것입니다. 하드웨어가 다르면 드롭아웃이 "
         "다른 난수를 뽑을 수 있습니다.",
         "run_script": "실행하려면: python {file}",

@@ -158,7 +158,7 @@
       fieldRange: (limit) => `−${limit}에서 ${limit} 사이의 수`,
       reset: "3장의 임베딩으로 되돌리기",
       inputNote: (limit) => `위 칸 가운데 −${limit}에서 ${limit} 사이의 수가 들어 있지 않은 칸이 있습니다. ` +
-        "탐색기는 그 칸에 마지막으로 들어 있던 수를 계속 사용합니다.",
+        "탐색기는 그 칸에 마지막으로 올바르게 입력된 수를 계속 씁니다.",
       regions: { steps: "점수와 가중치", heatmap: "가중치 행렬", embeddings: "임베딩" },
       projection: (formulas, q, result) => `투영: ${formulas.join(", ")}. “${q}”의 경우 ${result}`,
       scores: (formula) => `1. 점수: ${formula}`,

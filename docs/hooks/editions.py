@@ -147,8 +147,8 @@ NOT_FOUND = {  # the 404 page's heading and text; {home} is the edition's home
            ' <a href="{home}">home page</a>, and the search above finds the words on them.'),
     "ja": ("ページが見つかりません", 'このアドレスのページはありません。サイトのすべてのページは'
            '<a href="{home}">ホーム</a>から開けます。上の検索で、ページの言葉から探すこともできます。'),
-    "ko": ("페이지를 찾을 수 없습니다", '이 주소에는 페이지가 없습니다. 사이트의 모든 페이지는'
-           ' <a href="{home}">홈</a>에서 열 수 있고, 위의 검색으로 페이지에 있는 말을 찾을 수도 있습니다.'),
+    "ko": ("페이지를 찾을 수 없습니다", '이 주소에는 페이지가 없습니다. 이 길잡이의 모든 페이지는'
+           ' <a href="{home}">홈</a>에서 열 수 있고, 위쪽 검색 창에서 낱말로 페이지를 찾을 수도 있습니다.'),
 }
 
 

@@ -95,13 +95,13 @@ WORDS = {
     "ko": {
         "output": "출력",
         "run_it": '!!! tip "이 페이지를 직접 실행하기"\n'
-        "    이 페이지의 모든 코드를 페이지 순서대로 담은 스크립트와 노트북입니다. 필요한 것은 PyTorch뿐입니다"
-        '(`pip install torch`): <a href="{py}" download>{name}.py</a> 또는 <a href="{ipynb}" download>'
-        "{name}.ipynb</a>(Jupyter나 Google Colab에서도 열립니다). 블록을 순서대로 Jupyter나 IPython에 붙여 넣어도"
+        '    이 페이지의 코드를 페이지 순서대로 모두 담은 스크립트 <a href="{py}" download>{name}.py</a>와'
+        ' 노트북 <a href="{ipynb}" download>{name}.ipynb</a>입니다(노트북은 Jupyter나 Google Colab에서도 열립니다).'
+        " 필요한 것은 PyTorch뿐입니다(`pip install torch`). 블록을 순서대로 Jupyter나 IPython에 붙여 넣어도"
         " 페이지와 같은 출력이 나옵니다. 자세한 내용은 [직접 실행하기](run-it-yourself.md)를 보세요.",
         "notebook_page": " [노트북으로 읽을](notebooks/{name}.ipynb) 수도 있습니다.",
-        "notebook_downloads": '이 노트북(<a href="{name}.ipynb" download>{name}.ipynb</a>)과 같은 코드를 담은 '
-        '스크립트(<a href="{py}" download>{name}.py</a>)를 내려받을 수 있습니다. 둘 다 PyTorch만 있으면 됩니다.',
+        "notebook_downloads": '이 노트북(<a href="{name}.ipynb" download>{name}.ipynb</a>)을 내려받거나, 같은 코드를'
+        ' 담은 스크립트(<a href="{py}" download>{name}.py</a>)를 내려받을 수 있습니다. 둘 다 PyTorch만 있으면 됩니다.',
         "repository": (
             "이 빌드에는 원본 저장소의 주소가 설정되어 있지 않아 여기에는 링크가 없습니다."
             " 코드가 있는 각 페이지의 내려받기 파일에 그 페이지의 코드가 모두 들어 있습니다.",
@@ -109,7 +109,7 @@ WORDS = {
         ),
         "earlier": '??? note "앞 페이지에서"\n'
         "    이 페이지가 앞 페이지에서 가져다 쓰는 것: {names}. 이 블록을 먼저 실행하세요."
-        " 앞 페이지가 보여 주는 것과 같은, 단 하나의 정의에서 만들어집니다.",
+        " 이 블록의 코드는 앞 페이지에 실린 정의를 그대로 가져온 것입니다.",
     },
 }
 # Script tags nbconvert's template always adds for MathJax (from a CDN, or src="" when the URL is
