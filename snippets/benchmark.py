@@ -7,9 +7,13 @@ function, and the run checks that they do.
 
 For each sequence length and implementation it reports:
 
-- the median time of a forward call (``torch.no_grad()``, eval mode) and of a forward plus backward
-  call (train mode; dropout is 0 throughout), each also as a multiple of the fastest at that length;
+- the median time of a forward call (``torch.no_grad()``, eval mode), of a forward plus backward call
+  (train mode, dropout 0), and of a forward plus backward call with the book's dropout of 0.1, each also
+  as a multiple of the fastest at that length;
 - the peak memory of one such call (see ``peak_memory``).
+
+It also measures the machine's matrix-multiply rate (``matmul_rate``), so that the fastest
+implementation's achieved floating-point rate (``attention_flops``) can be set against it.
 
 The first call of each module at each length is a warm-up: it is the one whose memory is measured
 and whose result is checked, and it is not timed. Timed calls then go round all five modules in turn
@@ -92,7 +96,12 @@ def clear_gradients(module, x):
     x.grad = None
 
 
-MODES = {"forward": (forward, False), "forward+backward": (forward_backward, True)}  # call, train mode
+# Mode -> (call, train mode, dropout). With dropout the outputs are random, so they are not compared.
+MODES = {
+    "forward": (forward, False, 0.0),
+    "forward+backward": (forward_backward, True, 0.0),
+    "forward+backward, dropout 0.1": (forward_backward, True, 0.1),
+}
 
 
 def seconds(call):
@@ -127,7 +136,7 @@ def peak_memory(call):
 
 def run_mode(modules, x, mode, settings):
     """Warm up, measure memory, check, then time every module in one mode at one length."""
-    call, train = MODES[mode]
+    call, train, dropout = MODES[mode]
     x = x.detach().requires_grad_(train)
     grad_output = torch.randn(x.shape[0], x.shape[1], settings.d_model)
     for module in modules.values():
@@ -140,7 +149,8 @@ def run_mode(modules, x, mode, settings):
         outputs[name] = outputs[name].detach().clone()  # x.grad is freed before the next call
         results[name] = {"peak_bytes": peak, "times_s": []}
     for name in modules:
-        results[name]["max_abs_diff"] = (outputs[name] - outputs[REFERENCE]).abs().max().item()
+        difference = (outputs[name] - outputs[REFERENCE]).abs().max().item()
+        results[name]["max_abs_diff"] = None if dropout else difference
 
     names, spent, last_round = list(modules), 0.0, 0.0
     for round_number in range(settings.repeats):
@@ -176,16 +186,20 @@ def run(settings, report=print):
 def measure_all(settings, report):
     torch.manual_seed(settings.seed)
     d, heads = settings.d_model, settings.num_heads
-    reference = MultiHeadAttention(d, d, max(settings.lengths), 0.0, heads)
-    modules = {
-        name: reference if kind is MultiHeadAttention else same_as(reference, kind)
-        for name, kind in IMPLEMENTATIONS.items()
-    }
+    module_sets = {}
+    for dropout in sorted({dropout for _, _, dropout in MODES.values()}):
+        reference = MultiHeadAttention(d, d, max(settings.lengths), dropout, heads)
+        if module_sets:  # the same weights for every dropout
+            reference.load_state_dict(module_sets[0.0][REFERENCE].state_dict())
+        module_sets[dropout] = {
+            name: reference if kind is MultiHeadAttention else same_as(reference, kind)
+            for name, kind in IMPLEMENTATIONS.items()
+        }
     records = []
     report(table_header())
     for num_tokens in settings.lengths:
         x = torch.randn(settings.batch, num_tokens, d)
-        by_mode = {mode: run_mode(modules, x, mode, settings) for mode in MODES}
+        by_mode = {mode: run_mode(module_sets[dropout], x, mode, settings) for mode, (_, _, dropout) in MODES.items()}
         for name, kind in IMPLEMENTATIONS.items():
             for mode, results in by_mode.items():
                 records.append(
@@ -196,40 +210,62 @@ def measure_all(settings, report):
     return records
 
 
+COLUMNS = {"forward": "forward", "forward+backward": "fwd+bwd", "forward+backward, dropout 0.1": "dropout 0.1"}
+
+
 def table_header():
-    return (
-        f"{'tokens':>6}  {'implementation':<27}"
-        f"{'forward ms':>11} {'x best':>7} {'peak MiB':>9}"
-        f"{'fwd+bwd ms':>12} {'x best':>7} {'peak MiB':>9} {'timings':>8}"
-    )
+    modes = "".join(f"{COLUMNS[mode] + ' ms':>15} {'x best':>6} {'MiB':>7}" for mode in MODES)
+    return f"{'tokens':>6}  {'implementation':<27}{modes} {'timings':>8}"
 
 
 def table_rows(num_tokens, by_mode):
     lines = []
     for name in IMPLEMENTATIONS:
-        f, b = by_mode["forward"][name], by_mode["forward+backward"][name]
-        lines.append(
-            f"{num_tokens:>6}  {name:<27}"
-            f"{f['median_s'] * 1e3:>11.1f} {f['ratio_to_fastest']:>7.2f} {f['peak_bytes'] / 2**20:>9.1f}"
-            f"{b['median_s'] * 1e3:>12.1f} {b['ratio_to_fastest']:>7.2f} {b['peak_bytes'] / 2**20:>9.1f}"
-            f" {str(len(f['times_s'])) + '/' + str(len(b['times_s'])):>8}"
+        cells = "".join(
+            f"{r['median_s'] * 1e3:>15.1f} {r['ratio_to_fastest']:>6.2f} {r['peak_bytes'] / 2**20:>7.1f}"
+            for r in (by_mode[mode][name] for mode in MODES)
         )
-    worst = {mode: max(r["max_abs_diff"] for r in results.values()) for mode, results in by_mode.items()}
+        counts = "/".join(str(len(by_mode[mode][name]["times_s"])) for mode in MODES)
+        lines.append(f"{num_tokens:>6}  {name:<27}{cells} {counts:>8}")
+    worst = {mode: max(r["max_abs_diff"] for r in by_mode[mode].values()) for mode in ("forward", "forward+backward")}
     lines.append(
         f"{'':>6}  all agree with {REFERENCE}: outputs to {worst['forward']:.1e}, "
-        f"input gradients to {worst['forward+backward']:.1e}"
+        f"input gradients to {worst['forward+backward']:.1e} (with dropout, outputs are random)"
     )
     return "\n".join(lines)
 
 
-def summary(settings, records, seconds_taken, load_before):
+def matmul_rate(size=2048, repeats=5):
+    """The machine's floating-point rate on one float32 matrix product of two size x size matrices, the
+    best of ``repeats`` (operations per second; a product is 2 * size**3 of them)."""
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    a @ b  # warm-up
+    return 2 * size**3 / min(seconds(partial(torch.matmul, a, b)) for _ in range(repeats))
+
+
+# --8<-- [start:flops]
+def attention_flops(batch, num_tokens, d_model):
+    """The floating-point operations one causal attention call needs (a
+    multiply and an add count as two): four d_model x d_model projections of
+    every token (queries, keys, values, out_proj), then the scores and the
+    weighted sums for the keys each query may see, the lower triangle of the
+    T x T matrix with its diagonal."""
+    projections = 4 * 2 * batch * num_tokens * d_model**2
+    attention = 2 * 2 * batch * d_model * num_tokens * (num_tokens + 1) / 2
+    return projections + attention
+# --8<-- [end:flops]
+
+
+def summary(settings, records, seconds_taken, load_before, matmul_flops_per_s):
     """Everything needed to read, trust and reproduce the numbers."""
     return {
         **facts(),  # machine.describe(lang, recorded) names them in a sentence, in each edition's language
         "python": platform.python_version(),
         "threads": settings.threads,  # torch.get_num_threads() during the run
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "settings": asdict(settings) | {"lengths": list(settings.lengths), "dtype": "float32", "dropout": 0.0},
+        "settings": asdict(settings) | {"lengths": list(settings.lengths), "dtype": "float32"},
+        "modes": {mode: {"train": train, "dropout": dropout} for mode, (_, train, dropout) in MODES.items()},
+        "matmul_flops_per_s": matmul_flops_per_s,  # matmul_rate(), with the run's threads
         "timing": "median of perf_counter timings after one warm-up call; ratio_to_fastest per length and mode",
         "memory": "peak bytes held by PyTorch's CPU allocator during one call, above the start (torch.profiler)",
         "seconds_taken": round(seconds_taken, 1),
@@ -247,28 +283,60 @@ def load_recorded(path=RECORDED):
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def recorded_peak_mib(implementation, num_tokens, mode="forward", path=RECORDED):
-    """Peak memory of one call in the recorded run, in MiB."""
-    results = load_recorded(path)["results"]
-    (peak,) = [
-        r["peak_bytes"]
-        for r in results
-        if (r["implementation"], r["num_tokens"], r["mode"]) == (implementation, num_tokens, mode)
-    ]
-    return peak / 2**20
-
-
-def recorded_table(path=RECORDED):
-    """The recorded run as the same table ``python -m snippets.benchmark`` printed."""
+def recorded_value(implementation, mode, quantity, num_tokens=None, path=RECORDED):
+    """One number of the recorded run: the median time in ms ("ms"), its ratio to the fastest
+    ("ratio") or the peak memory in MiB ("MiB") of ``implementation`` in ``mode``, at ``num_tokens``
+    (by default the longest length)."""
     recorded = load_recorded(path)
-    lines = [table_header()]
-    for num_tokens in recorded["settings"]["lengths"]:
-        by_mode = {mode: {} for mode in MODES}
-        for record in recorded["results"]:
-            if record["num_tokens"] == num_tokens:
-                by_mode[record["mode"]][record["implementation"]] = record
-        lines.append(table_rows(num_tokens, by_mode))
+    num_tokens = num_tokens or max(recorded["settings"]["lengths"])
+    (row,) = [r for r in recorded["results"]
+              if (r["implementation"], r["num_tokens"], r["mode"]) == (implementation, num_tokens, mode)]
+    return {"ms": row["median_s"] * 1e3, "ratio": row["ratio_to_fastest"], "MiB": row["peak_bytes"] / 2**20}[quantity]
+
+
+def recorded_series(mode, quantity="ms", path=RECORDED):
+    """The recorded run as chart lines in ``mode``: implementation -> (lengths, values), the values
+    in milliseconds (the median time) or in MiB (the peak memory)."""
+    results = load_recorded(path)["results"]
+    series = {}
+    for name in IMPLEMENTATIONS:
+        rows = sorted((r for r in results if (r["implementation"], r["mode"]) == (name, mode)),
+                      key=lambda r: r["num_tokens"])
+        values = [r["median_s"] * 1e3 if quantity == "ms" else r["peak_bytes"] / 2**20 for r in rows]
+        series[name] = ([r["num_tokens"] for r in rows], values)
+    return series
+
+
+TABLE_WORDS = {  # the recorded run's tables, in each edition's language
+    "en": ("tokens", "implementation", "median ms", "× fastest", "peak MiB"),
+    "ja": ("トークン数", "実装", "中央値（ms）", "最速の何倍か", "ピーク（MiB）"),
+    "ko": ("토큰 수", "구현", "중앙값(ms)", "가장 빠른 것의 몇 배", "최대 메모리(MiB)"),
+}
+
+
+def recorded_markdown(mode, lang="en", path=RECORDED):
+    """The recorded run in ``mode`` as a Markdown table, its headings in ``lang``."""
+    words = TABLE_WORDS[lang]
+    lines = ["| " + " | ".join(words) + " |", "| ---: | --- | ---: | ---: | ---: |"]
+    for r in load_recorded(path)["results"]:
+        if r["mode"] == mode:
+            lines.append(f"| {r['num_tokens']} | `{r['implementation']}` | {r['median_s'] * 1e3:.1f} "
+                         f"| {r['ratio_to_fastest']:.2f} | {r['peak_bytes'] / 2**20:.1f} |")
     return "\n".join(lines)
+
+
+def achieved(mode="forward", path=RECORDED):
+    """How close the fastest implementation, at the recorded run's longest length, comes to the
+    machine's limit: its floating-point rate (``attention_flops`` over its median time) as a fraction
+    of the matrix-multiply rate measured in the same run."""
+    recorded = load_recorded(path)
+    longest = max(recorded["settings"]["lengths"])
+    rows = [r for r in recorded["results"] if (r["num_tokens"], r["mode"]) == (longest, mode)]
+    best = min(rows, key=lambda r: r["median_s"])
+    flops = attention_flops(recorded["settings"]["batch"], longest, recorded["settings"]["d_model"])
+    rate = flops / best["median_s"]
+    return {"implementation": best["implementation"], "num_tokens": longest, "gflops": rate / 1e9,
+            "matmul_gflops": recorded["matmul_flops_per_s"] / 1e9, "fraction": rate / recorded["matmul_flops_per_s"]}
 
 
 @functools.cache  # once per process: `mkdocs serve` re-imports this module only when a snippet changes
@@ -306,12 +374,18 @@ def main(argv=None):
     load_before, start = os.getloadavg()[0], time.perf_counter()
     records = run(settings, report=lambda text: print(text, flush=True))
     seconds_taken = time.perf_counter() - start
+    threads_before = torch.get_num_threads()
+    torch.set_num_threads(settings.threads)
+    rate = matmul_rate()
+    torch.set_num_threads(threads_before)
+    print(f"float32 matrix product, 2048 x 2048: {rate / 1e9:.1f} GFLOP/s")
     print("* with an out_proj added (WrapperWithProjection), so that all five compute the same function")
-    print(f"timings: how many timed calls each median is of (forward/forward+backward); took {seconds_taken:.0f} s")
+    print(f"timings: how many timed calls each median is of, per mode; took {seconds_taken:.0f} s")
 
     if args.write:
         args.write.parent.mkdir(parents=True, exist_ok=True)
-        args.write.write_text(json.dumps(summary(settings, records, seconds_taken, load_before), indent=2) + "\n")
+        record = summary(settings, records, seconds_taken, load_before, rate)
+        args.write.write_text(json.dumps(record, indent=2) + "\n")
         print(f"wrote {args.write}")
     return 0
 

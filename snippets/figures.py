@@ -57,11 +57,11 @@ WORDS = {
         "projection": "투영",
         "split": "분할",
         "head": "헤드 {k}",
-        "head_split": "토큰 {tokens}행 × {d_out}열의 격자(헤드별로 색을 나눔)를 헤드마다 "
-        "{tokens}행 × {head_dim}열의 격자 {heads}개로 나눕니다.",
+        "head_split": "토큰 {tokens}행 × {d_out}열의 격자(헤드별로 색을 나눔)를 "
+        "{tokens}행 × {head_dim}열의 격자 {heads}개로, 헤드마다 하나씩 나눕니다.",
         "goes": "{name}: {start:.2f}에서 {end:.2f}까지",
         "guide": "{name}: {y:.2f}",
-        "chart": "{x_label}에 따른 {y_label}: {summary}.",
+        "chart": "{x_label}에 따른 {y_label}. {summary}.",
         "guides": " 기준선: {lines}.",
         "separator": "; ",
         "sum": "합 {sum:.{decimals}f}",
@@ -191,31 +191,44 @@ def head_split(num_tokens, d_out, num_heads, *, title, lang="en"):
     return _svg(width, top + num_tokens * cell + 50, title, description, "".join(parts), "split")
 
 
-def line_chart(series, *, title, x_label, y_label, guides=None, y_max=None, lang="en"):
-    """Lines over a shared x axis. ``series``: name -> (xs, ys); ``guides``: name -> constant y."""
+def line_chart(series, *, title, x_label, y_label, guides=None, y_max=None, log=False, lang="en"):
+    """Lines over a shared x axis. ``series``: name -> (xs, ys); ``guides``: name -> constant y.
+    With ``log``, both axes are logarithmic, ticked at each x of the data and at each power of ten of y:
+    a time that grows like T or T**2 is then a straight line, twice as steep for T**2."""
     guides = guides or {}
     width, height, left, right, top, bottom = 640, 320, 56, 150, 16, 44
     xs = [x for xs_, _ in series.values() for x in xs_]
     ys = [y for _, ys_ in series.values() for y in ys_] + list(guides.values())
+    scale = math.log10 if log else float
     x_min, x_max = min(xs), max(xs)
-    y_min, y_top = 0.0, y_max if y_max is not None else max(ys) * 1.08
+    if log:
+        y_min, y_top = 10 ** math.floor(math.log10(min(ys))), 10 ** math.ceil(math.log10(max(ys)))
+    else:
+        y_min, y_top = 0.0, y_max if y_max is not None else max(ys) * 1.08
 
     def px(x):
-        return left + (x - x_min) / ((x_max - x_min) or 1) * (width - left - right)
+        return left + (scale(x) - scale(x_min)) / ((scale(x_max) - scale(x_min)) or 1) * (width - left - right)
 
     def py(y):
-        return top + (1 - (min(y, y_top) - y_min) / ((y_top - y_min) or 1)) * (height - top - bottom)
+        spread = (scale(y_top) - scale(y_min)) or 1
+        return top + (1 - (scale(min(y, y_top)) - scale(y_min)) / spread) * (height - top - bottom)
 
-    step = _nice_step(y_top - y_min)
+    if log:
+        y_ticks = [10.0**k for k in range(round(math.log10(y_min)), round(math.log10(y_top)) + 1)]
+        x_ticks = sorted(set(xs))
+    else:
+        step = _nice_step(y_top - y_min)
+        y_ticks = [k * step for k in range(int(y_top / step) + 1)]
+        x_ticks = [x_min, (x_min + x_max) / 2, x_max]
     parts = [
         f'<line class="frame" x1="{left}" y1="{py(y_min):.1f}" x2="{width - right}" y2="{py(y_min):.1f}"/>',
         f'<line class="frame" x1="{left}" y1="{top}" x2="{left}" y2="{py(y_min):.1f}"/>',
     ]
-    for k in range(int(y_top / step) + 1):
-        y = py(k * step)
+    for tick in y_ticks:
+        y = py(tick)
         parts.append(f'<line class="grid" x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}"/>')
-        parts.append(f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{k * step:g}</text>')
-    for x in (x_min, (x_min + x_max) / 2, x_max):
+        parts.append(f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{tick:g}</text>')
+    for x in x_ticks:
         parts.append(
             f'<text class="tick" x="{px(x):.1f}" y="{height - bottom + 16}" text-anchor="middle">{x:g}</text>'
         )
@@ -230,11 +243,13 @@ def line_chart(series, *, title, x_label, y_label, guides=None, y_max=None, lang
             f'<line class="guide guide-{k}" x1="{left}" y1="{py(y):.1f}" x2="{width - right}" y2="{py(y):.1f}"/>'
             f'<text class="legend" x="{width - right + 6}" y="{py(y) + 4:.1f}">{escape(name)}</text>'
         )
+    label_y = _apart({name: py(ys_[-1]) + 4 for name, (_, ys_) in series.items()}, gap=13)
     for k, (name, (xs_, ys_)) in enumerate(series.items()):
         points = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs_, ys_, strict=True))
-        parts.append(f'<polyline class="series series-{k}" points="{points}"/>')
+        values = " ".join(f"{x:g}:{y:.6g}" for x, y in zip(xs_, ys_, strict=True))
+        parts.append(f'<polyline class="series series-{k}" points="{points}" data-values="{values}"/>')
         parts.append(
-            f'<text class="legend series-label-{k}" x="{width - right + 6}" y="{py(ys_[-1]) + 4:.1f}">'
+            f'<text class="legend series-label-{k}" x="{width - right + 6}" y="{label_y[name]:.1f}">'
             f"{escape(name)}</text>"
         )
     words = WORDS[lang]
@@ -246,6 +261,14 @@ def line_chart(series, *, title, x_label, y_label, guides=None, y_max=None, lang
         words["guides"].format(lines=lines) if lines else ""
     )
     return _svg(width, height, title, description, "".join(parts), "chart")
+
+
+def _apart(positions, gap):
+    """Label heights, moved apart where labels would overlap: name -> y, at least ``gap`` between."""
+    placed, last = {}, -math.inf
+    for name, y in sorted(positions.items(), key=lambda item: item[1]):
+        placed[name] = last = max(y, last + gap)
+    return placed
 
 
 def _nice_step(span):

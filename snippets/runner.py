@@ -37,6 +37,7 @@ WALKTHROUGHS = (
     "question_head_scaling",
     "exercises",
     "sdp_kernels",
+    "score_memory",
 )
 
 _MARKER = re.compile(r"^\s*# --8<-- \[(start|end):(\w+)\]\s*$")
