@@ -196,7 +196,9 @@ def line_chart(series, *, title, x_label, y_label, guides=None, y_max=None, log=
     With ``log``, both axes are logarithmic, ticked at each x of the data and at each power of ten of y:
     a time that grows like T or T**2 is then a straight line, twice as steep for T**2."""
     guides = guides or {}
-    width, height, left, right, top, bottom = 640, 320, 56, 150, 16, 44
+    # The legend, right of the plot: a sample of each line, then its name (about 7 units a character).
+    right = max(150, 34 + 7 * max(len(name) for name in [*series, *guides]))
+    width, height, left, top, bottom = 490 + right, 320, 56, 16, 44
     xs = [x for xs_, _ in series.values() for x in xs_]
     ys = [y for _, ys_ in series.values() for y in ys_] + list(guides.values())
     scale = math.log10 if log else float
@@ -249,7 +251,9 @@ def line_chart(series, *, title, x_label, y_label, guides=None, y_max=None, log=
         values = " ".join(f"{x:g}:{y:.6g}" for x, y in zip(xs_, ys_, strict=True))
         parts.append(f'<polyline class="series series-{k}" points="{points}" data-values="{values}"/>')
         parts.append(
-            f'<text class="legend series-label-{k}" x="{width - right + 6}" y="{label_y[name]:.1f}">'
+            f'<line class="series series-{k}" x1="{width - right + 6}" y1="{label_y[name] - 4:.1f}" '
+            f'x2="{width - right + 26}" y2="{label_y[name] - 4:.1f}"/>'
+            f'<text class="legend series-label-{k}" x="{width - right + 32}" y="{label_y[name]:.1f}">'
             f"{escape(name)}</text>"
         )
     words = WORDS[lang]
