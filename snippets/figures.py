@@ -26,6 +26,7 @@ WORDS = {
         "head_split": "A grid of {tokens} token rows by {d_out} columns, coloured by head, is cut into "
         "{heads} grids of {tokens} rows by {head_dim} columns, one per head.",
         "goes": "{name} goes from {start:.2f} to {end:.2f}",
+        "points": "{name}: {values}",
         "guide": "{name} at {y:.2f}",
         "chart": "{y_label} against {x_label}: {summary}.",
         "guides": " Reference lines: {lines}.",
@@ -43,6 +44,7 @@ WORDS = {
         "head_split": "トークン{tokens}行×{d_out}列の格子（ヘッドごとに色分け）を、ヘッドごとに"
         "{tokens}行×{head_dim}列の格子{heads}個に切り分けます。",
         "goes": "{name}は{start:.2f}から{end:.2f}へ",
+        "points": "{name}は{values}",
         "guide": "{name}は{y:.2f}",
         "chart": "{x_label}に対する{y_label}：{summary}。",
         "guides": "参照線：{lines}。",
@@ -60,6 +62,7 @@ WORDS = {
         "head_split": "토큰 {tokens}행 × {d_out}열의 격자(헤드별로 색을 나눔)를 "
         "{tokens}행 × {head_dim}열의 격자 {heads}개로, 헤드마다 하나씩 나눕니다.",
         "goes": "{name}: {start:.2f}에서 {end:.2f}까지",
+        "points": "{name}: {values}",
         "guide": "{name}: {y:.2f}",
         "chart": "{x_label}에 따른 {y_label}. {summary}.",
         "guides": " 기준선: {lines}.",
@@ -257,14 +260,26 @@ def line_chart(series, *, title, x_label, y_label, guides=None, y_max=None, log=
             f"{escape(name)}</text>"
         )
     words = WORDS[lang]
-    summary = words["separator"].join(
-        words["goes"].format(name=name, start=ys_[0], end=ys_[-1]) for name, (_, ys_) in series.items()
-    )
+    if all(len(xs_) <= 8 for xs_, _ in series.values()):  # few points: the description lists every one
+        summary = words["separator"].join(
+            words["points"].format(name=name, values=", ".join(
+                f"{x:g} → {_readable(y)}" for x, y in zip(xs_, ys_, strict=True)))
+            for name, (xs_, ys_) in series.items()
+        )
+    else:
+        summary = words["separator"].join(
+            words["goes"].format(name=name, start=ys_[0], end=ys_[-1]) for name, (_, ys_) in series.items()
+        )
     lines = words["separator"].join(words["guide"].format(name=name, y=y) for name, y in guides.items())
     description = words["chart"].format(y_label=y_label, x_label=x_label, summary=summary) + (
         words["guides"].format(lines=lines) if lines else ""
     )
     return _svg(width, height, title, description, "".join(parts), "chart")
+
+
+def _readable(value):
+    """A value for a description: three significant digits, without an exponent."""
+    return f"{value:.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
 def _apart(positions, gap):

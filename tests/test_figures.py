@@ -99,10 +99,14 @@ def test_head_split_draws_every_token_for_every_column_and_each_head():
 
 
 def test_line_chart_draws_each_series_and_guide_and_describes_them():
-    svg = figures.line_chart({"a": ([0, 1, 2], [3.0, 2.0, 1.0])}, title="t", x_label="step",
+    """A description lists every value of a line of a few points, and the ends of a longer one."""
+    long = (list(range(10)), [9.0 - x for x in range(10)])
+    svg = figures.line_chart({"a": ([0, 1, 2], [3.0, 2.0, 1234.5])}, title="t", x_label="step",
                              y_label="loss", guides={"best": 0.5})
     assert svg.count("<polyline") == 1 and 'class="guide guide-0"' in svg
-    assert "a goes from 3.00 to 1.00" in svg and "best at 0.50" in svg
+    assert "a: 0 → 3, 1 → 2, 2 → 1234" in svg and "best at 0.50" in svg
+    svg = figures.line_chart({"b": long}, title="t", x_label="step", y_label="loss")
+    assert "b goes from 9.00 to 0.00" in svg
 
 
 def test_each_dark_room_chart_draws_the_recorded_history(built_site, walkthroughs):
