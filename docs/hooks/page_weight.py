@@ -15,6 +15,7 @@ class a selector names is on the page) and the custom properties those rules use
 tests/test_browser.py checks in Chromium that no element of a notebook looks different for it.
 """
 
+import functools
 import re
 
 from mkdocs.plugins import event_priority
@@ -34,6 +35,7 @@ _ANIMATIONS = ("@keyframes", "@-webkit-keyframes")
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
 
+@functools.lru_cache(maxsize=16)  # every notebook page has the same sheet; bounded under `mkdocs serve`
 def css_blocks(css):
     """A stylesheet's top-level items, in order: (prelude, body) for a rule or an at-rule with a block,
     (statement, None) for one without (``@charset``). Strings and comments are skipped over whole."""
@@ -125,6 +127,18 @@ def _split_outside_parentheses(text, separator):
     return [item for item in [*items, text[start:]] if item.strip()]
 
 
+@functools.lru_cache(maxsize=16)
+def _without_comments(css):
+    return _COMMENT.sub("", css)
+
+
+@functools.lru_cache(maxsize=32)  # pages with the same classes keep the same rules; rebuilds reuse them
+def _kept_styles(css, classes, variables):
+    """What ``lighter_notebook_styles`` keeps of ``css`` for a page whose elements have ``classes`` and
+    whose inline styles use the custom properties ``variables``."""
+    return _used_only(_matching_rules(css, classes), " ".join(f"var({name})" for name in variables))
+
+
 def lighter_notebook_styles(html):
     """A notebook page with mkdocs-jupyter's inline stylesheets cut down to what can style its elements."""
     body = html[html.find("<body"):]
@@ -132,8 +146,9 @@ def lighter_notebook_styles(html):
     styles = [match for match in _STYLE.finditer(html) if match.start() > html.find("<body")]
     if not styles:
         return html
-    css = _COMMENT.sub("", "".join(match[2] for match in styles))
-    kept = _used_only(_matching_rules(css, classes), _STYLE.sub("", body))
+    css = _without_comments("".join(match[2] for match in styles))
+    variables = frozenset(_VARIABLE_USE.findall(_STYLE.sub("", body)))
+    kept = _kept_styles(css, frozenset(classes), variables)
     parts, last = [], 0
     for index, match in enumerate(styles):
         parts += [html[last:match.start()], f"<style>{kept}</style>" if index == 0 else ""]
