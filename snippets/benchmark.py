@@ -279,8 +279,15 @@ RECORDED = Path(__file__).resolve().parent.parent / "docs" / "data" / "benchmark
 
 
 def load_recorded(path=RECORDED):
-    """The recorded full run: its stamp (machine, versions, date, load) and results."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    """The recorded full run: its stamp (machine, versions, date, load) and results. Read again only
+    when the file changes: a page asks for dozens of its numbers."""
+    path = Path(path)
+    return _read_record(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_record(path, modified):
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def recorded_value(implementation, mode, quantity, num_tokens=None, path=RECORDED):

@@ -8,6 +8,7 @@ words the pages use. A link's label is the explaining page's section number when
 (3.3), otherwise its title up to the colon (the dark room).
 """
 
+import functools
 import re
 from pathlib import Path
 
@@ -67,8 +68,13 @@ def table(terms, lang, docs):
 
 
 @event_priority(10)  # before executed_snippets.py, which fails on a directive it does not know
+@functools.lru_cache(maxsize=4)  # read once for every edition's glossary, again when the file changes
+def _terms(text):
+    return yaml.safe_load(text)["terms"]
+
+
 def on_page_markdown(markdown, page, config, files):
     if not DIRECTIVE.search(markdown):
         return markdown
-    terms = yaml.safe_load((Path(config.docs_dir) / "data" / "terms.yml").read_text(encoding="utf-8"))["terms"]
+    terms = _terms((Path(config.docs_dir) / "data" / "terms.yml").read_text(encoding="utf-8"))
     return DIRECTIVE.sub(lambda match: table(terms, config.theme["language"], config.docs_dir), markdown)

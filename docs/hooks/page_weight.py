@@ -139,6 +139,7 @@ def _kept_styles(css, classes, variables):
     return _used_only(_matching_rules(css, classes), " ".join(f"var({name})" for name in variables))
 
 
+@functools.lru_cache(maxsize=32)  # a rebuild under `mkdocs serve` brings the same notebook pages again
 def lighter_notebook_styles(html):
     """A notebook page with mkdocs-jupyter's inline stylesheets cut down to what can style its elements."""
     body = html[html.find("<body"):]
