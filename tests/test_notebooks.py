@@ -73,3 +73,16 @@ def test_a_hung_section_is_stopped_with_a_clear_message(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "module_path", lambda name: script)
     with pytest.raises(runner.SectionTimeout, match=r"snippets.hangs, section forever at hangs.py:2, did not finish"):
         runner.run("hangs", section_timeout=0.5)
+
+
+def test_a_build_removes_the_notebook_folders_that_killed_builds_left_behind(tmp_path):
+    """A build's notebook folder carries its process id; the next build removes those whose process is
+    gone (killed builds never ran their atexit cleanup) and keeps those of builds still running."""
+    import os
+
+    names = {"dead": "attention-notebooks-999999999-a", "running": f"attention-notebooks-{os.getpid()}-b",
+             "unnamed": "attention-notebooks-c1d2"}
+    for name in names.values():
+        (tmp_path / name / "ja").mkdir(parents=True)
+    hook("executed_snippets").remove_stale_notebook_folders(tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == [names["running"]]

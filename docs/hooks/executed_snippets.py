@@ -49,7 +49,30 @@ _FIGURE = re.compile(r"^\{\{ figure (?P<module>\w+): (?P<expr>.+?) \| (?P<captio
 _walkthroughs = {}
 _sources = {}  # module name -> hash of the snippets sources that produced _walkthroughs
 _programs = {}  # (edition, page's src_uri) -> the page's standalone.Program, for pages with code
-_notebook_dir = Path(tempfile.mkdtemp(prefix="attention-notebooks-"))
+_NOTEBOOK_PREFIX = "attention-notebooks-"
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_stale_notebook_folders(folder=None):
+    """Remove the notebook folders that builds killed by a signal left behind (``atexit`` runs only on a
+    normal exit; the tests stop `mkdocs serve` with one). Each folder is named after its process."""
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{_NOTEBOOK_PREFIX}*"):
+        pid = path.name.removeprefix(_NOTEBOOK_PREFIX).split("-")[0]
+        if not pid.isdigit() or not _alive(int(pid)):  # no digits: named before folders carried a pid
+            shutil.rmtree(path, ignore_errors=True)
+
+
+remove_stale_notebook_folders()
+_notebook_dir = Path(tempfile.mkdtemp(prefix=f"{_NOTEBOOK_PREFIX}{os.getpid()}-"))
 atexit.register(shutil.rmtree, _notebook_dir, ignore_errors=True)
 
 WORDS = {
