@@ -35,7 +35,7 @@ _ANIMATIONS = ("@keyframes", "@-webkit-keyframes")
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
 
-@functools.lru_cache(maxsize=16)  # every notebook page has the same sheet; bounded under `mkdocs serve`
+@functools.lru_cache(maxsize=256)  # the sheet and its @media blocks, the same on every notebook page
 def css_blocks(css):
     """A stylesheet's top-level items, in order: (prelude, body) for a rule or an at-rule with a block,
     (statement, None) for one without (``@charset``). Strings and comments are skipped over whole."""
