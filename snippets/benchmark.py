@@ -23,6 +23,7 @@ least one round always runs, so the slowest lengths may have a single timing.
 """
 
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -173,14 +174,21 @@ def run_mode(modules, x, mode, settings):
     return results
 
 
+@contextlib.contextmanager
+def threads(count):
+    """PyTorch's thread count set to ``count`` inside the block, and put back after it."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def run(settings, report=print):
     """Measure every implementation at every length; return a list of flat records."""
-    threads_before = torch.get_num_threads()
-    torch.set_num_threads(settings.threads)
-    try:
+    with threads(settings.threads):
         return measure_all(settings, report)
-    finally:
-        torch.set_num_threads(threads_before)
 
 
 def measure_all(settings, report):
@@ -235,7 +243,10 @@ def table_rows(num_tokens, by_mode):
     return "\n".join(lines)
 
 
-def matmul_rate(size=2048, repeats=5):
+MATMUL_SIZE = 2048  # of the square matrices whose product measures the machine's rate
+
+
+def matmul_rate(size=MATMUL_SIZE, repeats=5):
     """The machine's floating-point rate on one float32 matrix product of two size x size matrices, the
     best of ``repeats`` (operations per second; a product is 2 * size**3 of them)."""
     a, b = torch.randn(size, size), torch.randn(size, size)
@@ -265,6 +276,7 @@ def summary(settings, records, seconds_taken, load_before, matmul_flops_per_s):
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "settings": asdict(settings) | {"lengths": list(settings.lengths), "dtype": "float32"},
         "modes": {mode: {"train": train, "dropout": dropout} for mode, (_, train, dropout) in MODES.items()},
+        "matmul_size": MATMUL_SIZE,
         "matmul_flops_per_s": matmul_flops_per_s,  # matmul_rate(), with the run's threads
         "timing": "median of perf_counter timings after one warm-up call; ratio_to_fastest per length and mode",
         "memory": "peak bytes held by PyTorch's CPU allocator during one call, above the start (torch.profiler)",
@@ -290,6 +302,14 @@ def _read_record(path, modified):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+# A recorded result's numbers as the page shows them.
+QUANTITIES = {
+    "ms": lambda row: row["median_s"] * 1e3,
+    "ratio": lambda row: row["ratio_to_fastest"],
+    "MiB": lambda row: row["peak_bytes"] / 2**20,
+}
+
+
 def recorded_value(implementation, mode, quantity, num_tokens=None, path=RECORDED):
     """One number of the recorded run: the median time in ms ("ms"), its ratio to the fastest
     ("ratio") or the peak memory in MiB ("MiB") of ``implementation`` in ``mode``, at ``num_tokens``
@@ -298,7 +318,7 @@ def recorded_value(implementation, mode, quantity, num_tokens=None, path=RECORDE
     num_tokens = num_tokens or max(recorded["settings"]["lengths"])
     (row,) = [r for r in recorded["results"]
               if (r["implementation"], r["num_tokens"], r["mode"]) == (implementation, num_tokens, mode)]
-    return {"ms": row["median_s"] * 1e3, "ratio": row["ratio_to_fastest"], "MiB": row["peak_bytes"] / 2**20}[quantity]
+    return QUANTITIES[quantity](row)
 
 
 def recorded_series(mode, quantity="ms", path=RECORDED):
@@ -309,8 +329,7 @@ def recorded_series(mode, quantity="ms", path=RECORDED):
     for name in IMPLEMENTATIONS:
         rows = sorted((r for r in results if (r["implementation"], r["mode"]) == (name, mode)),
                       key=lambda r: r["num_tokens"])
-        values = [r["median_s"] * 1e3 if quantity == "ms" else r["peak_bytes"] / 2**20 for r in rows]
-        series[name] = ([r["num_tokens"] for r in rows], values)
+        series[name] = ([r["num_tokens"] for r in rows], [QUANTITIES[quantity](r) for r in rows])
     return series
 
 
@@ -327,8 +346,8 @@ def recorded_markdown(mode, lang="en", path=RECORDED):
     lines = ["| " + " | ".join(words) + " |", "| ---: | --- | ---: | ---: | ---: |"]
     for r in load_recorded(path)["results"]:
         if r["mode"] == mode:
-            lines.append(f"| {r['num_tokens']} | `{r['implementation']}` | {r['median_s'] * 1e3:.1f} "
-                         f"| {r['ratio_to_fastest']:.2f} | {r['peak_bytes'] / 2**20:.1f} |")
+            ms, ratio, mib = (QUANTITIES[quantity](r) for quantity in ("ms", "ratio", "MiB"))
+            lines.append(f"| {r['num_tokens']} | `{r['implementation']}` | {ms:.1f} | {ratio:.2f} | {mib:.1f} |")
     return "\n".join(lines)
 
 
@@ -381,11 +400,9 @@ def main(argv=None):
     load_before, start = os.getloadavg()[0], time.perf_counter()
     records = run(settings, report=lambda text: print(text, flush=True))
     seconds_taken = time.perf_counter() - start
-    threads_before = torch.get_num_threads()
-    torch.set_num_threads(settings.threads)
-    rate = matmul_rate()
-    torch.set_num_threads(threads_before)
-    print(f"float32 matrix product, 2048 x 2048: {rate / 1e9:.1f} GFLOP/s")
+    with threads(settings.threads):
+        rate = matmul_rate()
+    print(f"float32 matrix product, {MATMUL_SIZE} x {MATMUL_SIZE}: {rate / 1e9:.1f} GFLOP/s")
     print("* with an out_proj added (WrapperWithProjection), so that all five compute the same function")
     print(f"timings: how many timed calls each median is of, per mode; took {seconds_taken:.0f} s")
 

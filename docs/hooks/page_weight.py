@@ -90,13 +90,13 @@ def _matching_rules(css, classes):
     return "".join(kept)
 
 
-def _used_only(css, html):
-    """``css`` without the custom properties and animations that none of its rules, and no inline style
-    of ``html``, uses."""
+def _used_only(css, inline):
+    """``css`` without the custom properties and animations that none of its rules uses, nor the
+    page's inline styles (which use the custom properties ``inline``)."""
     definitions = {}
     for name, value in _VARIABLE_DEFINITION.findall(css):
         definitions.setdefault(name, []).append(value)
-    wanted, used = set(_VARIABLE_USE.findall(_VARIABLE_DEFINITION.sub("", css) + html)), set()
+    wanted, used = set(_VARIABLE_USE.findall(_VARIABLE_DEFINITION.sub("", css))) | inline, set()
     while wanted:
         name = wanted.pop()
         used.add(name)
@@ -136,15 +136,16 @@ def _without_comments(css):
 def _kept_styles(css, classes, variables):
     """What ``lighter_notebook_styles`` keeps of ``css`` for a page whose elements have ``classes`` and
     whose inline styles use the custom properties ``variables``."""
-    return _used_only(_matching_rules(css, classes), " ".join(f"var({name})" for name in variables))
+    return _used_only(_matching_rules(css, classes), variables)
 
 
 @functools.lru_cache(maxsize=32)  # a rebuild under `mkdocs serve` brings the same notebook pages again
 def lighter_notebook_styles(html):
     """A notebook page with mkdocs-jupyter's inline stylesheets cut down to what can style its elements."""
-    body = html[html.find("<body"):]
+    start = html.find("<body")
+    body = html[start:]
     classes = {name for value in _CLASS_ATTRIBUTE.findall(body) for name in value.split()}
-    styles = [match for match in _STYLE.finditer(html) if match.start() > html.find("<body")]
+    styles = [match for match in _STYLE.finditer(html) if match.start() > start]
     if not styles:
         return html
     css = _without_comments("".join(match[2] for match in styles))
