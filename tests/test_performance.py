@@ -135,3 +135,13 @@ def test_with_dropout_sdp_attention_keeps_the_score_matrix_and_its_lead_shrinks_
     assert 1 < lead[dropout] < lead[plain], lead
     worst = max(recorded_value("SDPAttention", dropout, "ratio", n) for n in RECORDED["settings"]["lengths"])
     assert worst < 1.5, "the page calls it never far behind"
+
+
+def test_the_scale_section_names_gpt2_small_as_score_memory_defines_it(built_site):
+    """The prose's sizes of GPT-2 small and the book's batch are those the table is computed with."""
+    from snippets.score_memory import BATCH
+
+    heading = page_soup(built_site / "performance" / "index.html").find(id="the-scale-the-book-builds")
+    text = " ".join(" ".join(p.get_text().split()) for p in heading.find_next_siblings("p"))
+    assert f"{GPT2_SMALL['n_layers']} layers of {GPT2_SMALL['n_heads']} heads" in text
+    assert f"a context of {GPT2_SMALL['context_length']:,} tokens" in text and f"a batch of {BATCH}," in text
