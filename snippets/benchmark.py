@@ -270,7 +270,7 @@ def attention_flops(batch, num_tokens, d_model):
 def summary(settings, records, seconds_taken, load_before, matmul_flops_per_s):
     """Everything needed to read, trust and reproduce the numbers."""
     return {
-        **facts(),  # machine.describe(lang, recorded) names them in a sentence, in each edition's language
+        **facts(),  # engine.words.machine_sentence(lang, recorded) names them in a sentence, in each edition's language
         "python": platform.python_version(),
         "threads": settings.threads,  # torch.get_num_threads() during the run
         "date": datetime.now(UTC).isoformat(timespec="seconds"),

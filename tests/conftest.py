@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from site_tools import CHROMIUM, CHROMIUM_FLAGS, REPO, build_command, copy_site, start_serve, static_server, stop
 
-from snippets import runner
+from engine import catalog, runner
 
 PAGE_REPORT = []  # (page, requests, raw bytes, gzipped bytes), filled by the browser tests
 
@@ -31,7 +31,7 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(scope="session")
 def walkthroughs():
     """Every walk-through, run once: name -> runner.Walkthrough."""
-    return {name: runner.run(name) for name in runner.WALKTHROUGHS}
+    return {name: runner.run(name) for name in catalog.WALKTHROUGHS}
 
 
 _build = {}  # the site build started in the background: process, folder, log

@@ -71,7 +71,7 @@ def differences(expected: str, actual: str, tolerance: float = TOLERANCE) -> lis
 if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[1] != "--write":
         sys.exit(__doc__)
-    from snippets import runner
+    from engine import runner
 
     walkthrough = runner.run(sys.argv[2])
     (EXPECTED_DIR / f"{sys.argv[2]}.txt").write_text(dump(walkthrough.output), encoding="utf-8")

@@ -101,8 +101,8 @@ def build_command(site: Path, *options: str) -> list[str]:
 
 
 def copy_site(into: Path) -> None:
-    """What a build needs: the configuration, the pages and the snippets package."""
-    for item in ("mkdocs.yml", "docs", "snippets"):
+    """What a build needs: the configuration, the pages, the reader code and the engine."""
+    for item in ("mkdocs.yml", "docs", "snippets", "engine"):
         source = REPO / item
         (shutil.copytree if source.is_dir() else shutil.copy)(source, into / item)
 

@@ -112,13 +112,13 @@ def test_dropout_keeps_survivors_scaled_by_one_over_keep_probability():
 
 
 def test_causal_attention_first_output_row_is_the_first_tokens_value_vector(walkthroughs):
-    ns = walkthroughs["causal_attention"].namespace
+    ns = walkthroughs["chapter.causal_attention"].namespace
     torch.testing.assert_close(ns["context_vecs"][:, 0], ns["ca"].W_value(ns["batch"][:, 0]))
 
 
 def test_wrapper_first_head_is_the_causal_attention_of_section_3_5(walkthroughs):
-    wrapper_out = walkthroughs["multihead_attention"].namespace["wrapper"](inputs.expand(2, 6, 3))
-    causal_out = walkthroughs["causal_attention"].namespace["context_vecs"]
+    wrapper_out = walkthroughs["chapter.multihead_attention"].namespace["wrapper"](inputs.expand(2, 6, 3))
+    causal_out = walkthroughs["chapter.causal_attention"].namespace["context_vecs"]
     torch.testing.assert_close(wrapper_out[..., :2], causal_out)
 
 
@@ -132,7 +132,7 @@ def test_the_mask_is_a_buffer_saved_and_moved_but_never_trained(kind):
 
 
 def test_rows_of_attention_weights_sum_to_one(walkthroughs):
-    weights = walkthroughs["simple_attention"].namespace["attn_weights"]
+    weights = walkthroughs["chapter.simple_attention"].namespace["attn_weights"]
     torch.testing.assert_close(weights.sum(dim=-1), torch.ones(6))
 
 

@@ -12,17 +12,17 @@ from editions import DOCS, SUFFIXES, TRANSLATIONS, _outside_fences, heading_ids
 # as the page shows it.
 BOOK_SUBSECTIONS = {
     "simple-self-attention": ("3.3", [
-        ("3.3.1", "A simple self-attention mechanism without trainable weights", "simple_attention:imports"),
-        ("3.3.2", "Computing attention weights for all input tokens", "simple_attention:all_scores"),
+        ("3.3.1", "A simple self-attention mechanism without trainable weights", "chapter.simple_attention:imports"),
+        ("3.3.2", "Computing attention weights for all input tokens", "chapter.simple_attention:all_scores"),
     ]),
     "trainable-self-attention": ("3.4", [
-        ("3.4.1", "Computing the attention weights step by step", "trainable_attention:setup"),
+        ("3.4.1", "Computing the attention weights step by step", "chapter.trainable_attention:setup"),
         ("3.4.2", "Implementing a compact SelfAttention class", "attention:check_input"),
     ]),
     "causal-attention": ("3.5", [
-        ("3.5.1", "Applying a causal attention mask", "causal_attention:weights_from_v2"),
-        ("3.5.2", "Masking additional attention weights with dropout", "causal_attention:dropout_ones"),
-        ("3.5.3", "Implementing a compact causal self-attention class", "causal_attention:batch"),
+        ("3.5.1", "Applying a causal attention mask", "chapter.causal_attention:weights_from_v2"),
+        ("3.5.2", "Masking additional attention weights with dropout", "chapter.causal_attention:dropout_ones"),
+        ("3.5.3", "Implementing a compact causal self-attention class", "chapter.causal_attention:batch"),
     ]),
     "multi-head-attention": ("3.6", [
         ("3.6.1", "Stacking multiple single-head attention layers", "attention:MultiHeadAttentionWrapper"),
@@ -31,7 +31,7 @@ BOOK_SUBSECTIONS = {
 }
 EDITIONS = tuple(suffix.removeprefix(".") for suffix in SUFFIXES)
 
-_BLOCK = re.compile(r"^\s*\{\{ (?:run|code) (?P<block>\w+:\w+) \}\}\s*$")
+_BLOCK = re.compile(r"^\s*\{\{ (?:run|code) (?P<block>[\w.]+:\w+) \}\}\s*$")
 _NUMBER = re.compile(r"^(\d+(?:\.\d+)+) ")
 
 

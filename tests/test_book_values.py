@@ -4,15 +4,16 @@ import expected_outputs
 import pytest
 import torch
 
-from snippets import machine, runner, sentence
+from engine import catalog, runner
+from snippets import machine, sentence
 
 # Sections whose values come from dropout's random numbers, which depend on the hardware.
-DROPOUT_SECTIONS = {("causal_attention", "dropout_ones"), ("causal_attention", "dropout_weights")}
+DROPOUT_SECTIONS = {("chapter.causal_attention", "dropout_ones"), ("chapter.causal_attention", "dropout_weights")}
 
 # The dark-room experiment trains two models: its printed losses depend on the CPU's floating-point
 # rounding, so it has no golden file. tests/test_dark_room.py asserts its conclusions with margins instead.
-TRAINED = {"dark_room"}
-COMPARED = [name for name in runner.WALKTHROUGHS if name not in TRAINED]
+TRAINED = {"experiments.dark_room"}
+COMPARED = [name for name in catalog.WALKTHROUGHS if name not in TRAINED]
 
 CASES = [
     (name, section)
@@ -43,30 +44,30 @@ def close(actual, expected):
 
 
 def test_scores_for_journey_match_the_book(walkthroughs):
-    close(walkthroughs["simple_attention"].namespace["attn_scores_2"],
+    close(walkthroughs["chapter.simple_attention"].namespace["attn_scores_2"],
           [0.9544, 1.4950, 1.4754, 0.8434, 0.7070, 1.0865])
 
 
 def test_softmax_weights_for_journey_match_the_book(walkthroughs):
-    close(walkthroughs["simple_attention"].namespace["attn_weights_2"],
+    close(walkthroughs["chapter.simple_attention"].namespace["attn_weights_2"],
           [0.1385, 0.2379, 0.2333, 0.1240, 0.1082, 0.1581])
 
 
 def test_first_context_vector_matches_the_book(walkthroughs):
-    close(walkthroughs["simple_attention"].namespace["all_context_vecs"][0], [0.4421, 0.5931, 0.5790])
+    close(walkthroughs["chapter.simple_attention"].namespace["all_context_vecs"][0], [0.4421, 0.5931, 0.5790])
 
 
 def test_query_for_journey_matches_the_book(walkthroughs):
-    close(walkthroughs["trainable_attention"].namespace["query_2"], [0.4306, 1.4551])
+    close(walkthroughs["chapter.trainable_attention"].namespace["query_2"], [0.4306, 1.4551])
 
 
 def test_first_row_of_self_attention_v1_matches_the_book(walkthroughs):
-    ns = walkthroughs["trainable_attention"].namespace
+    ns = walkthroughs["chapter.trainable_attention"].namespace
     close(ns["sa_v1"](ns["inputs"])[0], [0.2996, 0.8053])
 
 
 def test_first_row_of_multihead_attention_matches_the_book(walkthroughs):
-    close(walkthroughs["multihead_attention"].namespace["context_vecs"][0, 0], [0.3190, 0.4858])
+    close(walkthroughs["chapter.multihead_attention"].namespace["context_vecs"][0, 0], [0.3190, 0.4858])
 
 
 def test_the_check_catches_a_perturbed_input(monkeypatch):
@@ -74,8 +75,8 @@ def test_the_check_catches_a_perturbed_input(monkeypatch):
     perturbed = sentence.inputs.clone()
     perturbed[1, 0] += 0.01  # "journey"
     monkeypatch.setattr(sentence, "inputs", perturbed)
-    run = runner.run("simple_attention")
-    expected = expected_outputs.load("simple_attention")
+    run = runner.run("chapter.simple_attention")
+    expected = expected_outputs.load("chapter.simple_attention")
     problems = expected_outputs.differences(expected["scores_journey"], run.output["scores_journey"])
     assert problems, "a perturbed input went unnoticed"
     assert problems[0].startswith("number 1: expected 0.9544, got 0.9587")
@@ -96,9 +97,9 @@ def test_the_dropout_verdict_is_whether_the_book_patterns_come_out_not_a_guess_f
 ):
     """machine.dropout_matches_book() says True exactly when 3.5 prints the book's dropout patterns,
     and False for a dropout that draws its zeros another way."""
-    expected = expected_outputs.load("causal_attention")
+    expected = expected_outputs.load("chapter.causal_attention")
     book_patterns = not any(
-        expected_outputs.differences(expected[section], walkthroughs["causal_attention"].output[section])
+        expected_outputs.differences(expected[section], walkthroughs["chapter.causal_attention"].output[section])
         for _, section in DROPOUT_SECTIONS
     )
     assert machine.dropout_matches_book() == book_patterns

@@ -5,24 +5,24 @@ checks the rendered pages; this test finds the same lines in seconds, without a 
 
 import pytest
 
-from snippets import runner
+from engine import catalog, runner
 
 WIDTH = 76
 
 # Every module whose sections pages 3.3 to 3.6 show, in their walk-throughs or their "From earlier pages"
 # blocks. attention.py and sentence.py have sections but print nothing of their own.
 MODULES = (
-    "simple_attention",
-    "trainable_attention",
-    "causal_attention",
-    "multihead_attention",
+    "chapter.simple_attention",
+    "chapter.trainable_attention",
+    "chapter.causal_attention",
+    "chapter.multihead_attention",
     "attention",
     "sentence",
-    "question_overflow",
-    "question_padding",
-    "question_head_scaling",
+    "questions.overflow",
+    "questions.padding",
+    "questions.head_scaling",
 )
-WALKTHROUGHS = [name for name in MODULES if name in runner.WALKTHROUGHS]
+WALKTHROUGHS = [name for name in MODULES if name in catalog.WALKTHROUGHS]
 
 
 def test_the_walkthroughs_are_the_modules_that_print():

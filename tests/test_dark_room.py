@@ -11,8 +11,8 @@ from snippets.attention import causal_mask
 
 @pytest.fixture(scope="module")
 def ns(walkthroughs):
-    """The final globals of snippets.dark_room, from the test session's one run of it."""
-    return walkthroughs["dark_room"].namespace
+    """The final globals of snippets.experiments.dark_room, from the test session's one run of it."""
+    return walkthroughs["experiments.dark_room"].namespace
 
 
 def final(ns, name, field):

@@ -231,8 +231,8 @@ def test_each_edition_has_its_own_404_page_in_its_own_words(built_site):
 
 
 def test_the_benchmarks_machine_is_named_in_each_editions_own_words(built_site):
+    from engine.words import machine_sentence as describe
     from snippets.benchmark import load_recorded
-    from snippets.machine import describe
 
     record = load_recorded()
     for lang in EDITIONS:

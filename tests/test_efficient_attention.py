@@ -202,7 +202,7 @@ def test_the_recorded_run_backs_the_performance_page():
 def test_sdp_attention_keeps_no_score_matrix_only_without_dropout(walkthroughs):
     """Performance: without dropout PyTorch picks a fused kernel; with the book's 0.1 it falls back to the
     math kernel, which computes the whole matrix of weights."""
-    kernels = walkthroughs["sdp_kernels"].namespace["kernels"]
+    kernels = walkthroughs["experiments.sdp_kernels"].namespace["kernels"]
     assert kernels == {0.0: "FLASH_ATTENTION", 0.1: "MATH"}
 
 

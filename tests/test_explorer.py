@@ -13,7 +13,7 @@ import pytest
 import torch
 from site_tools import sent_bytes
 
-from snippets import explorer, runner
+from engine import explorer, runner
 from snippets.attention import causal_mask
 from snippets.sentence import inputs, tokens
 
@@ -53,10 +53,10 @@ def expected(stage, x, multiplier, runs):
     if stage == "dot":
         queries = keys = values = x
     elif stage in ("unscaled", "scaled"):
-        run = runs["trainable_attention"].namespace
+        run = runs["chapter.trainable_attention"].namespace
         queries, keys, values = x @ run["W_query"], x @ run["W_key"], x @ run["W_value"]
     else:
-        sa_v2 = runs["causal_attention"].namespace["sa_v2"]
+        sa_v2 = runs["chapter.causal_attention"].namespace["sa_v2"]
         queries, keys, values = sa_v2.W_query(x), sa_v2.W_key(x), sa_v2.W_value(x)
     scores = queries @ keys.T
     divisor = keys.shape[-1] ** 0.5 if stage in ("scaled", "causal", "dropout") else 1.0
@@ -68,7 +68,7 @@ def expected(stage, x, multiplier, runs):
     weights = softmaxed
     if stage == "dropout":  # the chapter's dropout, seeded as in section 3.5, in training mode
         torch.manual_seed(123)
-        weights = torch.nn.Dropout(runs["causal_attention"].namespace["dropout"].p)(softmaxed)
+        weights = torch.nn.Dropout(runs["chapter.causal_attention"].namespace["dropout"].p)(softmaxed)
     return {"queries": queries, "scores": scores, "before": softmaxed, "weights": weights, "context": weights @ values}
 
 
@@ -102,7 +102,7 @@ def assert_matches_pytorch(page, stage, x, multiplier, query, runs):
 @pytest.fixture(scope="module")
 def runs():
     """The two walk-throughs the explorer starts from (3.4 and 3.5), run here for their weights."""
-    return {name: runner.run(name) for name in ("trainable_attention", "causal_attention")}
+    return {name: runner.run(name) for name in ("chapter.trainable_attention", "chapter.causal_attention")}
 
 
 @pytest.fixture(scope="module")
@@ -231,7 +231,7 @@ def test_keyboard_alone_moves_the_query_and_the_multiplier_and_changes_are_annou
 
 def test_dropout_stage_marks_the_dropped_weights_and_the_rows_stop_summing_to_one(page, runs):
     choose(page, "stage", STAGES.index("dropout"))
-    keep = runs["causal_attention"].namespace["dropout_pattern"] != 0
+    keep = runs["chapter.causal_attention"].namespace["dropout_pattern"] != 0
     sums = []
     for query in each_query(page):
         shown = page.evaluate(READ)
@@ -301,19 +301,20 @@ def test_without_javascript_the_static_figures_show_instead(browser, server):
 
 def test_the_explorers_starting_data_is_the_chapters(runs):
     runs = {name: run.namespace for name, run in runs.items()}
-    data = explorer.initial_state(runs["trainable_attention"], runs["causal_attention"])
+    data = explorer.initial_state(runs["chapter.trainable_attention"], runs["chapter.causal_attention"])
     assert data["tokens"] == tokens
     assert torch.tensor(data["inputs"]).equal(inputs)
-    sa_v2 = runs["causal_attention"]["sa_v2"]
+    sa_v2 = runs["chapter.causal_attention"]["sa_v2"]
     for part in ("query", "key", "value"):
-        assert torch.tensor(data["weights"]["trainable"][part]).equal(runs["trainable_attention"][f"W_{part}"].data)
+        trainable = runs["chapter.trainable_attention"][f"W_{part}"].data
+        assert torch.tensor(data["weights"]["trainable"][part]).equal(trainable)
         assert torch.tensor(data["weights"]["causal"][part]).equal(getattr(sa_v2, f"W_{part}").weight.T)
-    assert data["dropout"]["rate"] == runs["causal_attention"]["dropout"].p
-    assert torch.tensor(data["dropout"]["keep"]).equal(runs["causal_attention"]["dropout_pattern"] != 0)
+    assert data["dropout"]["rate"] == runs["chapter.causal_attention"]["dropout"].p
+    assert torch.tensor(data["dropout"]["keep"]).equal(runs["chapter.causal_attention"]["dropout_pattern"] != 0)
 
 
 def test_the_row_the_page_points_at_keeps_some_weights_and_drops_others(runs):
-    causal = runs["causal_attention"].namespace
+    causal = runs["chapter.causal_attention"].namespace
     row = explorer.partly_dropped_query(causal)
     i = tokens.index(row["token"])
     visible = causal["dropout_pattern"][i, : i + 1]

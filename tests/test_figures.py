@@ -9,7 +9,7 @@ import torch
 from editions import PREFIXES
 from site_tools import page_soup
 
-from snippets import figures
+from engine import figures
 
 EXPECTED_FIGURES = {
     "simple-self-attention": {"figure-heatmap": 1},
@@ -111,7 +111,7 @@ def test_line_chart_draws_each_series_and_guide_and_describes_them():
 
 def test_each_dark_room_chart_draws_the_recorded_history(built_site, walkthroughs):
     """Every chart's description names the first and last recorded value of each line it draws."""
-    history = walkthroughs["dark_room"].namespace["history"]
+    history = walkthroughs["experiments.dark_room"].namespace["history"]
     descriptions = [svg.desc.get_text() for svg in page(built_site, "dark-room").select("svg.figure-chart")]
     for field in ("next_token_attention", "train_loss", "grad_norm", "generation_loss"):
         ends = [f"from {h[field][0]:.2f} to {h[field][-1]:.2f}" for h in history.values()]
@@ -121,7 +121,7 @@ def test_each_dark_room_chart_draws_the_recorded_history(built_site, walkthrough
 def test_masked_weights_show_rows_that_hold_less_the_earlier_they_are_with_their_sums(built_site, walkthroughs):
     """3.5's caption: masked after softmax, the early rows hold only a fraction of the weight, and each
     row's sum is drawn at its end, the same in both editions."""
-    sums = walkthroughs["causal_attention"].namespace["masked_simple"].sum(dim=-1).tolist()
+    sums = walkthroughs["chapter.causal_attention"].namespace["masked_simple"].sum(dim=-1).tolist()
     assert all(a < b for a, b in itertools.pairwise(sums)) and sums[-1] == pytest.approx(1.0)
     for name in (f"{edition}causal-attention" for edition in PREFIXES):
         svg = page(built_site, name).select("figure.diagram svg.figure-heatmap")[1]  # after the mask's own figure

@@ -9,8 +9,8 @@ import pytest
 from editions import PREFIXES, TRANSLATIONS
 from site_tools import hook, mkdocs_yml, page_soup, pages_with_code
 
-from snippets import machine, runner, standalone
-from snippets.notebooks import notebook
+from engine import runner, standalone, words
+from engine.notebooks import notebook
 
 NOTEBOOK_PAGES = sorted(hook("executed_snippets")._nav_notebooks(mkdocs_yml()["nav"]))
 
@@ -31,7 +31,7 @@ def test_each_editions_notebooks_name_the_machine_in_that_editions_language(buil
     folder = built_site / ("" if lang == "en" else lang) / "downloads"
     for path in sorted(folder.glob("*.ipynb")):
         intro = nbformat.read(path, as_version=4).cells[0].source
-        assert machine.describe(lang) in intro, f"{lang} {path.name}: {intro}"
+        assert words.machine_sentence(lang) in intro, f"{lang} {path.name}: {intro}"
 
 
 @pytest.mark.parametrize("name", NOTEBOOK_PAGES)
@@ -57,12 +57,12 @@ def test_notebook_pages_load_no_script_from_a_cdn(built_site, name):
 
 
 def test_a_notebook_is_valid_nbformat_even_for_blocks_that_print_nothing(walkthroughs):
-    markdown = "# A page\n\n{{ standalone }}\n\n## Two heads\n\n{{ code multihead_attention:batch }}\n"
+    markdown = "# A page\n\n{{ standalone }}\n\n## Two heads\n\n{{ code chapter.multihead_attention:batch }}\n"
     outputs = {name: walkthrough.output for name, walkthrough in walkthroughs.items()}
     page = standalone.program(markdown, "a-page.md", outputs)
     nb = nbformat.from_dict(json.loads(json.dumps(notebook(page, "a-page.ipynb", "m"))))
     nbformat.validate(nb)
-    batch_cell = next(cell for cell in nb.cells if cell.metadata.get("section") == "multihead_attention:batch")
+    batch_cell = next(cell for cell in nb.cells if cell.metadata.get("section") == "chapter.multihead_attention:batch")
     assert batch_cell.outputs == []
     assert [cell.cell_type for cell in nb.cells] == ["markdown", "markdown", "code", "markdown", "code"]
 

@@ -28,19 +28,19 @@ def walkthrough(walkthroughs, name):
 def test_the_qkv_path_diagram_comes_before_the_computation_it_pictures(name):
     text = (DOCS / name).read_text(encoding="utf-8")
     diagram = text.index('<title id="qkv-title">')
-    first_code = min(text.index("{{ code trainable_attention:"), text.index("{{ run trainable_attention:"))
+    first_code = min(text.index(f"{{{{ {kind} chapter.trainable_attention:") for kind in ("code", "run"))
     assert diagram < first_code, f"{name}: the Q/K/V diagram comes after the code it pictures"
 
 
 @pytest.mark.parametrize(("name", "after", "question", "before"), [
-    (f"simple-self-attention{suffix}", "simple_attention:softmax_torch", "question_overflow:threshold",
-     "simple_attention:context_journey") for suffix in SUFFIXES
+    (f"simple-self-attention{suffix}", "chapter.simple_attention:softmax_torch", "questions.overflow:threshold",
+     "chapter.simple_attention:context_journey") for suffix in SUFFIXES
 ] + [
-    (f"trainable-self-attention{suffix}", "trainable_attention:projections_journey",
-     "trainable_attention:notation_columns", "trainable_attention:keys_values") for suffix in SUFFIXES
+    (f"trainable-self-attention{suffix}", "chapter.trainable_attention:projections_journey",
+     "chapter.trainable_attention:notation_columns", "chapter.trainable_attention:keys_values") for suffix in SUFFIXES
 ] + [
-    (f"trainable-self-attention{suffix}", "trainable_attention:all_weights", "trainable_attention:notation_rows",
-     "trainable_attention:v1") for suffix in SUFFIXES
+    (f"trainable-self-attention{suffix}", "chapter.trainable_attention:all_weights",
+     "chapter.trainable_attention:notation_rows", "chapter.trainable_attention:v1") for suffix in SUFFIXES
 ])
 def test_each_question_is_answered_where_readers_meet_it(name, after, question, before):
     text = (DOCS / name).read_text(encoding="utf-8")
@@ -60,7 +60,7 @@ def test_float32_is_pytorchs_default_number_type():
 
 
 def test_the_overflow_threshold_is_the_logarithm_of_float32s_largest_number(walkthroughs):
-    ns = walkthrough(walkthroughs, "question_overflow")
+    ns = walkthrough(walkthroughs, "questions.overflow")
     assert ns["largest"] == (2 - 2**-23) * 2**127  # float32's largest: 24 bits of mantissa, exponent 127
     assert ns["limit"] == pytest.approx(88.7228, abs=1e-4)
     assert (ns["below"], ns["above"]) == (88, 89)
@@ -83,13 +83,13 @@ def test_the_naive_softmax_is_not_finite_past_the_threshold_where_torch_softmax_
 
 
 def test_ten_times_longer_embeddings_make_every_score_100_times_larger(walkthroughs):
-    ns = walkthrough(walkthroughs, "question_overflow")
+    ns = walkthrough(walkthroughs, "questions.overflow")
     torch.testing.assert_close(ns["big_scores"], 100 * (inputs @ inputs[1]), rtol=1e-5, atol=1e-4)
     assert ns["big_scores"].max() > ns["limit"]
 
 
 def test_the_naive_softmax_gives_nan_above_the_threshold_and_zero_below_on_the_pages_scores(walkthroughs):
-    ns = walkthrough(walkthroughs, "question_overflow")
+    ns = walkthrough(walkthroughs, "questions.overflow")
     scores, limit = ns["big_scores"], ns["limit"]
     naive = naive_softmax(scores)
     above = scores > limit
@@ -99,7 +99,7 @@ def test_the_naive_softmax_gives_nan_above_the_threshold_and_zero_below_on_the_p
 
 
 def test_torch_softmax_stays_finite_and_equals_the_naive_formula_after_subtracting_the_max(walkthroughs):
-    ns = walkthrough(walkthroughs, "question_overflow")
+    ns = walkthrough(walkthroughs, "questions.overflow")
     scores, stable = ns["big_scores"], ns["stable"]
     weights = torch.softmax(scores, dim=0)
     assert torch.isfinite(weights).all() and weights.sum().item() == pytest.approx(1.0, abs=1e-6)
@@ -118,7 +118,7 @@ def test_subtracting_a_constant_changes_no_softmax_weight(shift):
 
 
 def test_the_column_form_with_w_query_transposed_gives_the_books_query(walkthroughs):
-    ns = walkthrough(walkthroughs, "trainable_attention")
+    ns = walkthrough(walkthroughs, "chapter.trainable_attention")
     W_query, W_q, x_2 = ns["W_query"], ns["W_q"], ns["x_2"]
     assert tuple(W_query.shape) == (3, 2) and tuple(W_q.shape) == (2, 3)
     assert torch.equal(W_q, W_query.T)
@@ -132,7 +132,7 @@ def test_the_column_form_with_w_query_transposed_gives_the_books_query(walkthrou
 
 
 def test_a_1d_tensor_goes_on_either_side_of_at_where_a_2d_row_does_not(walkthroughs):
-    ns = walkthrough(walkthroughs, "trainable_attention")
+    ns = walkthrough(walkthroughs, "chapter.trainable_attention")
     W_query, W_q, x_2 = ns["W_query"], ns["W_q"], ns["x_2"]
     assert x_2.dim() == 1
     assert (W_q @ x_2).shape == (x_2 @ W_query).shape == (2,)
@@ -155,7 +155,7 @@ def test_nn_linear_keeps_its_weight_as_d_out_by_d_in_and_computes_w_x_for_a_toke
 
 
 def test_the_pages_nn_linear_shows_the_same(walkthroughs):
-    ns = walkthrough(walkthroughs, "trainable_attention")
+    ns = walkthrough(walkthroughs, "chapter.trainable_attention")
     linear, x_2 = ns["linear"], ns["x_2"]
     assert tuple(linear.weight.shape) == (ns["d_out"], ns["d_in"])
     with torch.no_grad():
@@ -163,13 +163,13 @@ def test_the_pages_nn_linear_shows_the_same(walkthroughs):
 
 
 def test_the_chapters_weights_rows_sum_to_one_and_their_columns_do_not(walkthroughs):
-    weights = walkthrough(walkthroughs, "trainable_attention")["attn_weights"]
+    weights = walkthrough(walkthroughs, "chapter.trainable_attention")["attn_weights"]
     torch.testing.assert_close(weights.sum(dim=-1), torch.ones(6))
     assert not torch.allclose(weights.sum(dim=0), torch.ones(6), atol=0.05)
 
 
 def test_the_column_layout_softmaxed_down_columns_is_the_chapters_matrix_transposed(walkthroughs):
-    ns = walkthrough(walkthroughs, "trainable_attention")
+    ns = walkthrough(walkthroughs, "chapter.trainable_attention")
     by_column, weights = ns["weights_by_column"], ns["attn_weights"]
     torch.testing.assert_close(by_column.sum(dim=0), torch.ones(6))
     torch.testing.assert_close(by_column, weights.T)
@@ -180,7 +180,7 @@ def test_the_column_layout_softmaxed_down_columns_is_the_chapters_matrix_transpo
 
 
 def test_the_formula_softmax_qkt_v_holds_one_token_per_row(walkthroughs):
-    ns = walkthrough(walkthroughs, "trainable_attention")
+    ns = walkthrough(walkthroughs, "chapter.trainable_attention")
     queries, keys, values = ns["queries"], ns["keys"], ns["values"]
     assert queries.shape == keys.shape == values.shape == (6, 2)
     torch.testing.assert_close(queries[1], ns["query_2"])

@@ -21,7 +21,7 @@ def namespace(walkthroughs, name):
 
 
 def test_the_books_4d_product_is_one_gram_matrix_per_head(walkthroughs):
-    ns = namespace(walkthroughs, "multihead_attention")
+    ns = namespace(walkthroughs, "chapter.multihead_attention")
     a = ns["a"]
     assert a.shape == (1, 2, 3, 4)  # (b, num_heads, num_tokens, head_dim)
     product = a @ a.transpose(2, 3)
@@ -34,16 +34,16 @@ def test_the_books_4d_product_is_one_gram_matrix_per_head(walkthroughs):
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_the_books_product_is_shown_right_after_the_sites_check_on_the_runs_queries_and_keys(edition):
     blocks = [item[1] for item in outline(f"multi-head-attention.{edition}") if item[0] == "block"]
-    start = blocks.index("multihead_attention:per_head_scores")
-    assert blocks[start + 1:start + 3] == ["multihead_attention:book_heads_product",
-                                           "multihead_attention:book_heads_separately"]
+    start = blocks.index("chapter.multihead_attention:per_head_scores")
+    assert blocks[start + 1:start + 3] == ["chapter.multihead_attention:book_heads_product",
+                                           "chapter.multihead_attention:book_heads_separately"]
 
 
 # 3.5: padding masks and the causal mask
 
 
 def test_the_padding_mask_hides_each_texts_pad_columns_in_every_row(walkthroughs):
-    ns = namespace(walkthroughs, "question_padding")
+    ns = namespace(walkthroughs, "questions.padding")
     pads = [[], [4, 5], [0, 1]]  # no padding, right padding, left padding
     hide_pads = ns["hide_pads"].expand(3, 6, 6)
     for text, columns in enumerate(pads):
@@ -55,14 +55,14 @@ def test_the_padding_mask_hides_each_texts_pad_columns_in_every_row(walkthroughs
 
 
 def test_the_causal_mask_hides_exactly_the_future_the_same_for_every_text(walkthroughs):
-    future = namespace(walkthroughs, "question_padding")["future"]
+    future = namespace(walkthroughs, "questions.padding")["future"]
     i, j = torch.meshgrid(torch.arange(6), torch.arange(6), indexing="ij")
     assert torch.equal(future, j > i)
     assert future.dim() == 2  # one triangle, broadcast over the batch
 
 
 def test_the_combined_mask_hides_a_position_when_either_mask_hides_it(walkthroughs):
-    ns = namespace(walkthroughs, "question_padding")
+    ns = namespace(walkthroughs, "questions.padding")
     for text in range(3):
         for row in range(6):
             for column in range(6):
@@ -75,7 +75,7 @@ def test_softmax_of_a_row_of_minus_infinity_is_nan():
 
 
 def test_nan_rows_appear_exactly_where_every_position_is_hidden(walkthroughs):
-    ns = namespace(walkthroughs, "question_padding")
+    ns = namespace(walkthroughs, "questions.padding")
     nan_rows = ns["weights"].isnan().all(dim=-1)
     assert torch.equal(nan_rows, ns["hidden"].all(dim=-1))
     assert nan_rows.nonzero().tolist() == [[2, 0], [2, 1]]  # the left-padded text's two leading pads
@@ -94,7 +94,7 @@ def test_right_padding_leaves_no_row_fully_hidden_and_left_padding_hides_its_lea
 
 @pytest.mark.parametrize("n", [1, 2, 6, 33])
 def test_the_causal_mask_alone_never_gives_a_nan_row(walkthroughs, n):
-    assert not namespace(walkthroughs, "question_padding")["causal_only"].isnan().any()
+    assert not namespace(walkthroughs, "questions.padding")["causal_only"].isnan().any()
     generator = torch.Generator().manual_seed(n)
     scores = torch.randn(4, n, n, generator=generator) * 30
     assert not torch.softmax(scores.masked_fill(causal_mask(n), -torch.inf), dim=-1).isnan().any()
@@ -120,21 +120,21 @@ def zero_rows_that_see_nothing(weights, hidden):
 
 
 def test_the_recomputation_matches_the_walkthrough(walkthroughs):
-    ns = namespace(walkthroughs, "question_padding")
+    ns = namespace(walkthroughs, "questions.padding")
     _, weights, context = padded_weights(ns, fix=zero_rows_that_see_nothing)
     torch.testing.assert_close(weights.detach(), ns["safe_weights"])
     torch.testing.assert_close(context.detach(), ns["context"])
 
 
 def test_a_nan_row_makes_the_whole_gradient_of_w_value_nan(walkthroughs):
-    sa, _, context = padded_weights(namespace(walkthroughs, "question_padding"))
+    sa, _, context = padded_weights(namespace(walkthroughs, "questions.padding"))
     assert context[2, :2].isnan().all() and not context[2, 2:].isnan().any()
     context.sum().backward()
     assert sa.W_value.weight.grad.isnan().all()
 
 
 def test_the_remedy_gives_finite_weights_zero_rows_and_zero_context_for_the_pads(walkthroughs):
-    ns = namespace(walkthroughs, "question_padding")
+    ns = namespace(walkthroughs, "questions.padding")
     assert ns["safe_weights"].isfinite().all()
     sees_nothing = ns["hidden"].all(dim=-1)
     assert (ns["safe_weights"][sees_nothing] == 0).all()
@@ -144,13 +144,13 @@ def test_the_remedy_gives_finite_weights_zero_rows_and_zero_context_for_the_pads
 
 
 def test_after_the_remedy_every_gradient_is_finite(walkthroughs):
-    sa, _, context = padded_weights(namespace(walkthroughs, "question_padding"), fix=zero_rows_that_see_nothing)
+    sa, _, context = padded_weights(namespace(walkthroughs, "questions.padding"), fix=zero_rows_that_see_nothing)
     context.sum().backward()
     assert all(parameter.grad.isfinite().all() for parameter in sa.parameters())
 
 
 def test_real_tokens_get_the_weights_they_get_without_padding_wherever_the_padding_sits(walkthroughs):
-    weights = namespace(walkthroughs, "question_padding")["safe_weights"]
+    weights = namespace(walkthroughs, "questions.padding")["safe_weights"]
     torch.manual_seed(789)
     sa = SelfAttention_v2(3, 2)
     with torch.no_grad():  # the four tokens alone, no padding and no padding mask
@@ -162,7 +162,7 @@ def test_real_tokens_get_the_weights_they_get_without_padding_wherever_the_paddi
 
 
 def test_a_different_pad_embedding_leaves_the_real_tokens_outputs_unchanged(walkthroughs):
-    ns = namespace(walkthroughs, "question_padding")
+    ns = namespace(walkthroughs, "questions.padding")
     _, _, zeros_as_pads = padded_weights(ns, fix=zero_rows_that_see_nothing)
     _, _, other_pads = padded_weights(ns, pad=torch.tensor([5.0, -3.0, 0.7]), fix=zero_rows_that_see_nothing)
     real = ~ns["is_pad"]
@@ -171,12 +171,12 @@ def test_a_different_pad_embedding_leaves_the_real_tokens_outputs_unchanged(walk
 
 
 def test_nan_to_num_gives_the_same_weights_here(walkthroughs):
-    ns = namespace(walkthroughs, "question_padding")
+    ns = namespace(walkthroughs, "questions.padding")
     torch.testing.assert_close(torch.nan_to_num(ns["weights"]), ns["safe_weights"])
 
 
 def test_never_hiding_the_querys_own_position_avoids_nan_rows(walkthroughs):
-    ns = namespace(walkthroughs, "question_padding")
+    ns = namespace(walkthroughs, "questions.padding")
     keep_diagonal = ns["hidden"] & ~torch.eye(6, dtype=torch.bool)
     weights = torch.softmax(ns["scores"].masked_fill(keep_diagonal, -torch.inf), dim=-1)
     assert weights.isfinite().all()
@@ -199,19 +199,19 @@ def test_pytorchs_multihead_attention_returns_nan_weights_where_a_mask_hides_eve
 
 
 def test_the_head_split_is_gpt2_sized(walkthroughs):
-    ns = namespace(walkthroughs, "question_head_scaling")
+    ns = namespace(walkthroughs, "questions.head_scaling")
     assert (ns["d_model"], ns["num_heads"], ns["head_dim"]) == (768, 12, 64)
     assert ns["q"].shape[-1] == ns["k"].shape[-1] == ns["head_dim"]
 
 
 def test_scores_divided_by_root_head_dim_have_variance_near_one(walkthroughs):
-    ns = namespace(walkthroughs, "question_head_scaling")
+    ns = namespace(walkthroughs, "questions.head_scaling")
     assert ns["measured"]["head_dim"][0] == pytest.approx(1.0, abs=0.05)
     assert (ns["dots"] / 8).var().item() == pytest.approx(ns["measured"]["head_dim"][0], rel=1e-5)
 
 
 def test_scores_divided_by_root_d_model_have_variance_near_one_over_num_heads(walkthroughs):
-    ns = namespace(walkthroughs, "question_head_scaling")
+    ns = namespace(walkthroughs, "questions.head_scaling")
     assert ns["measured"]["d_model"][0] == pytest.approx(1 / 12, rel=0.05)
     generator = torch.Generator().manual_seed(2024)  # an independent draw
     q, k = torch.randn(2, 12, 512, 64, generator=generator)
@@ -219,14 +219,14 @@ def test_scores_divided_by_root_d_model_have_variance_near_one_over_num_heads(wa
 
 
 def test_root_d_model_makes_every_score_root_num_heads_times_smaller(walkthroughs):
-    ns = namespace(walkthroughs, "question_head_scaling")
+    ns = namespace(walkthroughs, "questions.head_scaling")
     ratio = (ns["dots"] / ns["head_dim"] ** 0.5) / (ns["dots"] / ns["d_model"] ** 0.5)
     torch.testing.assert_close(ratio, torch.full_like(ratio, math.sqrt(12)))
     assert (ns["d_model"] / ns["head_dim"]) ** 0.5 == pytest.approx(3.464, abs=1e-3)
 
 
 def test_root_d_model_flattens_the_weights_towards_equal(walkthroughs):
-    ns = namespace(walkthroughs, "question_head_scaling")
+    ns = namespace(walkthroughs, "questions.head_scaling")
     (_, largest_h, in_use_h), (_, largest_d, in_use_d) = ns["measured"]["head_dim"], ns["measured"]["d_model"]
     equal = 1 / ns["num_keys"]
     assert largest_d < largest_h / 2
@@ -236,7 +236,7 @@ def test_root_d_model_flattens_the_weights_towards_equal(walkthroughs):
 
 
 def test_keys_in_use_is_n_for_equal_weights_on_n_keys(walkthroughs):
-    spread = namespace(walkthroughs, "question_head_scaling")["spread"]
+    spread = namespace(walkthroughs, "questions.head_scaling")["spread"]
     for n in (1, 4, 16):
         scores = torch.zeros(3, n)  # softmax gives 1/n each
         _, largest, in_use = spread(scores)
@@ -244,7 +244,7 @@ def test_keys_in_use_is_n_for_equal_weights_on_n_keys(walkthroughs):
 
 
 def test_the_chapters_class_divides_by_root_head_dim(walkthroughs):
-    ns = namespace(walkthroughs, "question_head_scaling")
+    ns = namespace(walkthroughs, "questions.head_scaling")
     mha, x = ns["gpt2_heads"], ns["x"]
     assert mha.split_heads(mha.W_key(x)).shape[-1] == mha.head_dim == 64  # the book's keys.shape[-1]
     with torch.no_grad():

@@ -12,7 +12,12 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from snippets.attention import MultiHeadAttention
 from snippets.benchmark import IMPLEMENTATIONS, MODES, achieved, attention_flops, load_recorded
-from snippets.score_memory import GPT2_SMALL, attention_matrix_bytes, bytes_saved_for_backward, kv_cache_bytes
+from snippets.experiments.score_memory import (
+    GPT2_SMALL,
+    attention_matrix_bytes,
+    bytes_saved_for_backward,
+    kv_cache_bytes,
+)
 
 RECORDED = load_recorded()
 
@@ -116,7 +121,7 @@ def test_the_kv_cache_is_every_layers_keys_and_values():
 
 
 def test_gpt2_scale_memory_grows_with_the_square_of_the_context_and_the_kv_cache_with_the_context(walkthroughs):
-    namespace = walkthroughs["score_memory"].namespace
+    namespace = walkthroughs["experiments.score_memory"].namespace
     per_entry = namespace["per_entry"]
     assert per_entry == 12
     assert attention_matrix_bytes(2048, per_entry) == 4 * attention_matrix_bytes(1024, per_entry)
@@ -139,7 +144,7 @@ def test_with_dropout_sdp_attention_keeps_the_score_matrix_and_its_lead_shrinks_
 
 def test_the_scale_section_names_gpt2_small_as_score_memory_defines_it(built_site):
     """The prose's sizes of GPT-2 small and the book's batch are those the table is computed with."""
-    from snippets.score_memory import BATCH
+    from snippets.experiments.score_memory import BATCH
 
     heading = page_soup(built_site / "performance" / "index.html").find(id="the-scale-the-book-builds")
     text = " ".join(" ".join(p.get_text().split()) for p in heading.find_next_siblings("p"))

@@ -11,7 +11,7 @@ import torch
 from site_tools import page_soup
 from torch import nn
 
-from snippets import runner
+from engine import runner
 from snippets.attention import (
     CausalAttention,
     MultiHeadAttention,
@@ -54,14 +54,14 @@ def without_mask(module):
 
 
 def test_the_same_word_gets_one_embedding_but_two_context_vectors(walkthroughs):
-    ns = namespace(walkthroughs, "question_context")
+    ns = namespace(walkthroughs, "questions.context")
     assert torch.equal(ns["x_a"][2], ns["x_b"][2])
     assert not torch.allclose(ns["context_a"][2], ns["context_b"][2], atol=1e-3)
     torch.testing.assert_close(ns["one_hot"] @ ns["embedding"].weight, ns["embedding"].weight[3])
 
 
 def test_omega_21_is_row_2_column_1_and_only_weights_sum_to_one(walkthroughs):
-    ns = namespace(walkthroughs, "question_context")
+    ns = namespace(walkthroughs, "questions.context")
     torch.testing.assert_close(ns["attn_scores"][1, 0], ns["queries"][1] @ ns["keys"][0])
     torch.testing.assert_close(ns["attn_weights"].sum(dim=-1), torch.ones(6))
     assert not torch.allclose(ns["attn_scores"].sum(dim=-1), torch.ones(6))
@@ -79,7 +79,7 @@ def test_dividing_by_the_sum_gives_negative_or_huge_weights_where_softmax_does_n
 
 
 def test_naive_softmax_overflows_where_torch_softmax_stays_finite(walkthroughs):
-    ns = namespace(walkthroughs, "question_softmax")
+    ns = namespace(walkthroughs, "questions.softmax")
     large = torch.tensor([1000.0, 1001.0, 999.0])
     assert torch.isnan(ns["softmax_naive"](large)).all()
     expected = torch.exp(torch.tensor([1.0, 2.0, 0.0])) / torch.exp(torch.tensor([1.0, 2.0, 0.0])).sum()
@@ -87,7 +87,7 @@ def test_naive_softmax_overflows_where_torch_softmax_stays_finite(walkthroughs):
 
 
 def test_softmax_over_dim_1_of_a_batch_normalises_columns_not_rows(walkthroughs):
-    wrong = namespace(walkthroughs, "question_softmax")["wrong"]
+    wrong = namespace(walkthroughs, "questions.softmax")["wrong"]
     torch.testing.assert_close(wrong.sum(dim=1), torch.ones(2, 4))
     assert not torch.allclose(wrong.sum(dim=-1), torch.ones(2, 4), atol=0.05)
 
@@ -96,7 +96,7 @@ def test_softmax_over_dim_1_of_a_batch_normalises_columns_not_rows(walkthroughs)
 
 
 def test_plain_dot_product_scores_are_symmetric_and_projected_ones_are_not(walkthroughs):
-    ns = namespace(walkthroughs, "question_projections")
+    ns = namespace(walkthroughs, "questions.projections")
     assert torch.equal(ns["plain"], ns["plain"].T)
     assert not torch.allclose(ns["scores"], ns["scores"].T, atol=1e-2)
 
@@ -118,7 +118,7 @@ def test_nn_linear_weights_lie_within_one_over_root_d_in():
 
 
 def test_the_sqrt_dk_table_shows_the_growth_that_scaling_removes(walkthroughs):
-    ns = namespace(walkthroughs, "question_scaling")
+    ns = namespace(walkthroughs, "questions.scaling")
     for d_k, unscaled, scaled in zip(ns["d_ks"], ns["std_unscaled"], ns["std_scaled"], strict=True):
         assert unscaled == pytest.approx(math.sqrt(d_k), rel=0.1), f"unscaled std at d_k={d_k}"
         assert scaled == pytest.approx(1.0, abs=0.1), f"scaled std at d_k={d_k}"
@@ -135,7 +135,7 @@ def test_the_variance_of_a_dot_product_is_d_k_in_an_independent_draw():
 
 
 def test_multi_head_attention_scales_by_the_head_width(walkthroughs):
-    module = namespace(walkthroughs, "question_scaling")["gpt2_sized"]
+    module = namespace(walkthroughs, "questions.scaling")["gpt2_sized"]
     assert module.head_dim == 768 // 12 == 64
 
 
@@ -148,7 +148,7 @@ def test_filling_with_zero_leaks_most_of_the_first_tokens_weight_on_the_chapters
     leak = (torch.softmax(scores.masked_fill(future, 0.0), dim=-1) * future).sum(dim=-1)
     assert leak[0] > 0.75 and leak[-1] == 0
     assert (leak[:-1] > 0.1).all()
-    ns = namespace(walkthroughs, "question_masking")
+    ns = namespace(walkthroughs, "questions.masking")
     torch.testing.assert_close((ns["zero_filled"] * ns["future"]).sum(dim=-1), leak)
     assert (ns["minus_inf"] * ns["future"]).sum() == 0
 
@@ -180,7 +180,7 @@ def test_without_the_mask_every_position_sees_a_changed_last_token():
 
 
 def test_the_walkthrough_shows_the_same_leak(walkthroughs):
-    ns = namespace(walkthroughs, "question_masking")
+    ns = namespace(walkthroughs, "questions.masking")
     assert torch.equal(ns["influence"], torch.tril(torch.ones(6, 6, dtype=torch.long)))
     with torch.no_grad():
         moved = (ns["masked"](ns["other_ending"]) - ns["masked"](ns["text"])).abs().amax(dim=-1)[0]
@@ -199,7 +199,7 @@ def test_earlier_outputs_stay_the_same_when_a_token_is_appended(prefix):
 
 
 def test_the_walkthroughs_cached_keys_stay_valid_only_with_the_mask(walkthroughs):
-    ns = namespace(walkthroughs, "question_masking")
+    ns = namespace(walkthroughs, "questions.masking")
     layer_1, layer_2 = ns["layer_1"], ns["layer_2"]
     with torch.no_grad():
         cached = layer_2.W_key(layer_1(ns["prompt"]))
@@ -217,7 +217,7 @@ def test_an_input_longer_than_context_length_is_refused_with_a_clear_message():
 
 
 def test_a_registered_buffer_is_saved_and_converted_but_a_plain_attribute_is_not(walkthroughs):
-    ns = namespace(walkthroughs, "question_buffers")
+    ns = namespace(walkthroughs, "questions.buffers")
     toy = ns["Mix"]().to(torch.float64)
     assert toy.registered.dtype == torch.float64 and toy.linear.weight.dtype == torch.float64
     assert toy.plain.dtype == torch.float32
@@ -228,7 +228,7 @@ def test_a_registered_buffer_is_saved_and_converted_but_a_plain_attribute_is_not
 
 
 def test_a_non_persistent_buffer_is_a_buffer_left_out_of_the_state_dict(walkthroughs):
-    toy = namespace(walkthroughs, "question_buffers")["Mix"]()
+    toy = namespace(walkthroughs, "questions.buffers")["Mix"]()
     toy.register_buffer("scratch", torch.zeros(2), persistent=False)
     assert "scratch" in dict(toy.named_buffers()) and "scratch" not in toy.state_dict()
     assert toy.to(torch.float64).scratch.dtype == torch.float64
@@ -251,7 +251,7 @@ def test_dropout_scales_survivors_by_one_over_one_minus_p_not_one_over_p(p):
 
 
 def test_dropout_rows_stop_summing_to_one_and_empty_rows_match_the_theory(walkthroughs):
-    ns = namespace(walkthroughs, "question_dropout")
+    ns = namespace(walkthroughs, "questions.dropout")
     theory = 1 - math.prod(1 - 0.5**k for k in range(1, 7))
     assert ns["theory"].item() == pytest.approx(theory)
     assert ns["some_row_empty"].item() == pytest.approx(theory, abs=0.01)
@@ -266,7 +266,7 @@ def test_dropout_is_the_identity_in_eval_mode_only():
     assert not torch.equal(dropout.train()(weights), weights)
 
 
-@pytest.mark.parametrize("name", ["question_dropout", "question_masking"])
+@pytest.mark.parametrize("name", ["questions.dropout", "questions.masking"])
 def test_dropout_answers_print_the_same_whatever_dropouts_random_stream(monkeypatch, name):
     """Stand-in for a machine whose dropout draws differently (a GPU, another PyTorch build): the printed
     output, and so the published page and tests/expected, must not change."""
@@ -294,7 +294,7 @@ def test_dot_T_reverses_every_axis_of_a_batch_and_transpose_swaps_two():
 
 
 def test_the_transpose_warning_is_shown_on_every_run():
-    first, second = (runner.run("question_shapes").output["transpose_3d"] for _ in range(2))
+    first, second = (runner.run("questions.shapes").output["transpose_3d"] for _ in range(2))
     assert "PyTorch warns: The use of `x.T`" in first and first == second
 
 
@@ -313,7 +313,7 @@ def test_view_fails_on_a_transposed_tensor_and_contiguous_view_equals_reshape():
 
 
 def test_without_out_proj_a_change_to_one_head_stays_in_its_own_columns(walkthroughs):
-    ns = namespace(walkthroughs, "question_shapes")
+    ns = namespace(walkthroughs, "questions.shapes")
     torch.manual_seed(11)
     mha = MultiHeadAttention(3, 4, 6, 0.0, num_heads=2).eval().requires_grad_(False)
     mha.out_proj = nn.Identity()
@@ -327,7 +327,7 @@ def test_without_out_proj_a_change_to_one_head_stays_in_its_own_columns(walkthro
 
 
 def test_exercise_3_1_v1_and_v2_agree_after_copying_transposed_weights(walkthroughs):
-    ns = namespace(walkthroughs, "exercises")
+    ns = namespace(walkthroughs, "exercises.solutions")
     torch.testing.assert_close(ns["sa_v1"](inputs), ns["sa_v2"](inputs))
     torch.manual_seed(123)
     reference = SelfAttention_v2(3, 2)
@@ -337,14 +337,14 @@ def test_exercise_3_1_v1_and_v2_agree_after_copying_transposed_weights(walkthrou
 
 
 def test_exercise_3_2_gives_two_dimensional_context_vectors(walkthroughs):
-    ns = namespace(walkthroughs, "exercises")
+    ns = namespace(walkthroughs, "exercises.solutions")
     assert ns["context_vecs"].shape == (2, 6, 2)
     first_token_values = torch.cat([head.W_value(inputs[:1]) for head in ns["wrapper"].heads], dim=-1)
     torch.testing.assert_close(ns["context_vecs"][0, :1], first_token_values)
 
 
 def test_exercise_3_2_old_softmax_over_dim_1_reproduces_the_published_numbers(walkthroughs):
-    ns = namespace(walkthroughs, "exercises")
+    ns = namespace(walkthroughs, "exercises.solutions")
     row_sums = ns["old_weights"].sum(dim=-1)
     assert not torch.allclose(row_sums, torch.ones(6), atol=0.1)
     assert (row_sums.diff() > 0).all(), "later tokens collect more weight"
@@ -355,7 +355,7 @@ def test_exercise_3_2_old_softmax_over_dim_1_reproduces_the_published_numbers(wa
 
 
 def test_exercise_3_3_counts_gpt2_sized_attention_parameters(walkthroughs):
-    ns = namespace(walkthroughs, "exercises")
+    ns = namespace(walkthroughs, "exercises.solutions")
     d = 768
     assert ns["counted"] == ns["formula"] == 3 * d * d + d * d + d == 2_360_064
     mha = ns["mha"]
@@ -382,7 +382,7 @@ def test_each_question_shows_code_and_its_output(built_site):
             if sibling.name in ("h2", "h3"):
                 break
             titles += [title.get_text() for title in sibling.select(".filename")]
-        assert any(re.fullmatch(r"snippets/\w+\.py", t) for t in titles), f"{heading['id']} shows no code"
+        assert any(re.fullmatch(r"snippets/[\w/]+\.py", t) for t in titles), f"{heading['id']} shows no code"
         assert "Output" in titles, f"{heading['id']} shows no output"
 
 
@@ -405,7 +405,7 @@ def test_chapter_pages_link_to_their_questions(built_site):
 
 def test_two_thin_matrices_hold_fewer_numbers_than_the_square_one_only_below_half_of_d_in(walkthroughs):
     """Questions, "Why three matrices": fewer only when d_k < d_in / 2, as the run's two cases show."""
-    numbers_held = walkthroughs["question_projections"].namespace["numbers_held"]
+    numbers_held = walkthroughs["questions.projections"].namespace["numbers_held"]
     for d_in in range(1, 65):
         for d_k in range(1, d_in + 1):
             two_thin, one_square = numbers_held(d_in, d_k)

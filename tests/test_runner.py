@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from snippets import runner
+from engine import catalog, runner
 
 
 def python(*args):
@@ -30,40 +30,40 @@ for name in sys.argv[1:]:
 
 @pytest.fixture(scope="module")
 def printed_by_each_module():
-    result = python("-c", RUN_ALL, *runner.WALKTHROUGHS)
+    result = python("-c", RUN_ALL, *catalog.WALKTHROUGHS)
     assert result.returncode == 0, result.stderr
     parts = result.stdout.split("=== ")[1:]
     return {part.split(" ===\n", 1)[0]: part.split(" ===\n", 1)[1] for part in parts}
 
 
-@pytest.mark.parametrize("name", runner.WALKTHROUGHS)
+@pytest.mark.parametrize("name", catalog.WALKTHROUGHS)
 def test_running_each_module_prints_exactly_the_section_outputs_in_order(walkthroughs, printed_by_each_module, name):
     assert printed_by_each_module[name] == walkthroughs[name].transcript
 
 
 def test_python_m_module_prints_exactly_the_section_outputs(walkthroughs):
-    result = python_m("snippets.simple_attention")
+    result = python_m("snippets.chapter.simple_attention")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == walkthroughs["simple_attention"].transcript
+    assert result.stdout == walkthroughs["chapter.simple_attention"].transcript
 
 
 def test_python_m_snippets_name_runs_the_same_example(walkthroughs):
-    result = python_m("snippets", "causal_attention")
+    result = python_m("snippets", "chapter.causal_attention")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == walkthroughs["causal_attention"].transcript
+    assert result.stdout == walkthroughs["chapter.causal_attention"].transcript
 
 
 def test_python_m_snippets_lists_every_example():
     result = python_m("snippets")
     assert result.returncode == 0
-    for name in runner.WALKTHROUGHS:
+    for name in catalog.WALKTHROUGHS:
         assert f"  {name} " in result.stdout
 
 
 def test_an_unknown_example_gets_a_clear_message_and_a_nonzero_exit():
     result = python_m("snippets", "casual_attention")
     assert result.returncode == 2
-    assert "unknown example 'casual_attention'; choose one of: simple_attention," in result.stderr
+    assert "unknown example 'casual_attention'; choose one of: chapter.simple_attention," in result.stderr
 
 
 def test_sections_are_read_in_order_with_their_line_numbers():
@@ -117,13 +117,15 @@ def test_code_outside_sections_may_not_print(tmp_path, monkeypatch):
 
 
 def test_dependencies_follow_imports_through_other_snippets_modules():
-    assert runner.dependencies("simple_attention") == {"simple_attention", "sentence"}
-    assert runner.dependencies("question_dropout") == {"question_dropout", "attention", "sentence"}
+    assert runner.dependencies("chapter.simple_attention") == {"chapter.simple_attention", "sentence"}
+    assert runner.dependencies("questions.dropout") == {"questions.dropout", "attention", "sentence"}
     assert runner.dependencies("benchmark") >= {"benchmark", "efficient_attention", "attention"}
 
 
 def test_an_edit_to_the_sentence_reruns_the_chapter_but_not_the_dark_room():
     """What a `mkdocs serve` rebuild reruns after snippets/sentence.py changes."""
-    stale = {name for name in runner.WALKTHROUGHS if "sentence" in runner.dependencies(name)}
-    assert {"simple_attention", "trainable_attention", "causal_attention", "multihead_attention"} <= stale
-    assert "dark_room" not in stale
+    stale = {name for name in catalog.WALKTHROUGHS if "sentence" in runner.dependencies(name)}
+    chapter = {f"chapter.{name}" for name in ("simple_attention", "trainable_attention", "causal_attention",
+                                              "multihead_attention")}
+    assert chapter <= stale
+    assert "experiments.dark_room" not in stale

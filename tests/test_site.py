@@ -13,7 +13,7 @@ from editions import PREFIXES, TRANSLATIONS
 from mkdocs.exceptions import PluginError
 from site_tools import fetch, hook, mkdocs_yml, output_titles, page_soup, wait_for
 
-from snippets import runner
+from engine import catalog, runner
 
 DOCS = REPO / "docs"
 CHAPTER_PAGES = [
@@ -44,10 +44,10 @@ def test_every_output_block_on_the_site_is_what_its_code_printed(built_site, wal
     for page in html_pages(built_site):
         blocks = code_blocks(page_soup(page))
         for (title, code), (next_title, next_text) in itertools.pairwise([*blocks, (None, "")]):
-            match = re.fullmatch(r"snippets/(\w+)\.py", title or "")
-            if not match or match.group(1) not in walkthroughs:
+            match = re.fullmatch(r"snippets/([\w/]+)\.py", title or "")
+            if not match or match.group(1).replace("/", ".") not in walkthroughs:
                 continue
-            walkthrough = walkthroughs[match.group(1)]
+            walkthrough = walkthroughs[match.group(1).replace("/", ".")]
             sections = [name for name, text in walkthrough.code.items() if text == code.rstrip("\n")]
             assert sections, f"{page}: a block titled {title} is not a section of that module:\n{code}"
             section = sections[0]
@@ -62,7 +62,7 @@ def test_every_output_block_on_the_site_is_what_its_code_printed(built_site, wal
 def test_walkthrough_code_outside_sections_is_only_docstrings_and_what_earlier_pages_define():
     """Outside its sections a walk-through may only import from the package: a page shows those
     definitions in its "From earlier pages" block (tests/test_standalone.py runs the pages without it)."""
-    for name in runner.WALKTHROUGHS:
+    for name in catalog.WALKTHROUGHS:
         path = runner.module_path(name)
         for chunk in runner.split_chunks(path.read_text(encoding="utf-8")):
             if chunk.section is None:
@@ -100,7 +100,7 @@ def test_the_pages_contain_no_hand_typed_outputs():
 
 def test_prose_numbers_are_read_from_the_same_run(built_site, walkthroughs):
     text = " ".join(page_soup(built_site / "simple-self-attention" / "index.html").get_text().split())
-    ns = walkthroughs["simple_attention"].namespace
+    ns = walkthroughs["chapter.simple_attention"].namespace
     assert f"The highest score, {ns['attn_scores_2'].max():.4f}, is for \"journey\"" in text
     assert f"puts the largest share, {ns['attn_weights_2'].max():.4f}, on \"journey\"" in text
 

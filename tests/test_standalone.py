@@ -15,7 +15,7 @@ from editions import PREFIXES
 from reader_runs import diff, problems, reader_folder, run_blocks, run_notebook, run_script
 from site_tools import page_soup, pages_with_code, reader_blocks
 
-from snippets import standalone
+from engine import standalone
 
 EDITIONS = PREFIXES
 PAGES = pages_with_code()
@@ -194,17 +194,17 @@ def test_the_script_is_in_the_percent_format_that_editors_run_cell_by_cell(built
 
 
 def test_a_page_that_uses_a_name_before_showing_its_section_fails_the_build_with_a_clear_message():
-    page = "# A page\n\n{{ standalone }}\n\n{{ run simple_attention:dot_product }}\n"
+    page = "# A page\n\n{{ standalone }}\n\n{{ run chapter.simple_attention:dot_product }}\n"
     with pytest.raises(standalone.StandaloneError) as error:
         standalone.program(page, "a-page.md", {})
     assert str(error.value) == (
-        "a-page.md: simple_attention:dot_product: 'query' comes from section 'setup' of "
-        "snippets.simple_attention, which the page does not show before this block"
+        "a-page.md: chapter.simple_attention:dot_product: 'query' comes from section 'setup' of "
+        "snippets.chapter.simple_attention, which the page does not show before this block"
     )
 
 
 def test_the_earlier_block_holds_what_the_page_reuses_once_with_its_imports_first():
-    page = "# A page\n\n{{ standalone }}\n\n{{ run causal_attention:weights_from_v2 }}\n"
+    page = "# A page\n\n{{ standalone }}\n\n{{ run chapter.causal_attention:weights_from_v2 }}\n"
     earlier = standalone.program(page, "a-page.md", {}).earlier
     assert earlier.startswith("import torch\nfrom torch import nn\n\n\n")
     assert standalone.defined_names(earlier) == ["check_input", "check_heads", "SelfAttention_v2", "tokens", "inputs"]
@@ -212,7 +212,7 @@ def test_the_earlier_block_holds_what_the_page_reuses_once_with_its_imports_firs
 
 
 def test_a_download_leaves_out_the_headings_of_sections_without_code():
-    from snippets.standalone import Block, _with_code
+    from engine.standalone import Block, _with_code
 
     block = Block("m", "s", "x = 1\n", "")
     items = ["## Results", "### A chart", "### A table", "## Built", "### Data", block, "### Empty", "## Last"]

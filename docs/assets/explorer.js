@@ -1,5 +1,5 @@
 // The attention explorer: sections 3.3 to 3.5 recomputed in the browser, for one query token at a time.
-// It starts from the numbers the build exported from the chapter's own runs (snippets/explorer.py),
+// It starts from the numbers the build exported from the chapter's own runs (engine/explorer.py),
 // in the <script type="application/json" id="explorer-data"> element of the page.
 "use strict";
 

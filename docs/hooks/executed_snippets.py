@@ -8,10 +8,10 @@ Directives a page may use (each fails the build when it names something that doe
   for numbers quoted in prose;
 - ``{{ standalone }}`` on a line of its own, before a page's first code block: how to run the page's
   code (its ``.py`` and ``.ipynb`` downloads, its notebook page if the nav has one), and the
-  collapsed "From earlier pages" block of what the page reuses (see ``snippets.standalone``);
+  collapsed "From earlier pages" block of what the page reuses (see ``engine.standalone``);
 - ``{{ repository }}`` anywhere: a sentence saying where the site's repository is (``extra.repository``);
 - ``{{ figure MODULE: EXPRESSION | CAPTION }}`` on a line of its own: an SVG figure drawn by
-  ``snippets.figures`` from the module's own tensors, e.g. ``figures.heatmap(attn_weights, tokens, ...)``.
+  ``engine.figures`` from the module's own tensors, e.g. ``figures.heatmap(attn_weights, tokens, ...)``.
   Expressions see the module's variables, plus ``figures``, the sentence's ``tokens``, ``runs``
   (every walk-through's namespace, by name), for values that combine several runs, and ``lang``, the
   page's edition ("en", "ja" or "ko"), for values that are words.
@@ -41,10 +41,10 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-_VALUE = re.compile(r"\{\{ value (?P<module>\w+): (?P<expr>.+?)(?: \| (?P<format>[^}]*?))? \}\}")
+_VALUE = re.compile(r"\{\{ value (?P<module>[\w.]+): (?P<expr>.+?)(?: \| (?P<format>[^}]*?))? \}\}")
 _HIGHLIGHT = re.compile(r'(<div class="(?:[\w-]+ )*highlight")')
 _REPOSITORY = re.compile(r"\{\{ repository \}\}")
-_FIGURE = re.compile(r"^\{\{ figure (?P<module>\w+): (?P<expr>.+?) \| (?P<caption>[^}]+?) \}\}[ \t]*$", re.M)
+_FIGURE = re.compile(r"^\{\{ figure (?P<module>[\w.]+): (?P<expr>.+?) \| (?P<caption>[^}]+?) \}\}[ \t]*$", re.M)
 
 _walkthroughs = {}
 _sources = {}  # module name -> hash of the snippets sources that produced _walkthroughs
@@ -149,7 +149,10 @@ _CDN_SCRIPTS = re.compile(
 def _source_hashes():
     """Module name -> hash of its source, for every file of the snippets package."""
     package = Path(importlib.util.find_spec("snippets").submodule_search_locations[0])
-    return {path.stem: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(package.glob("*.py"))}
+    return {
+        ".".join(path.relative_to(package).with_suffix("").parts): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(package.rglob("*.py"))
+    }
 
 
 def on_pre_build(config):
@@ -173,22 +176,22 @@ def _refresh_runs():
     changed = {name for name in sources.keys() | _sources.keys() if sources.get(name) != _sources.get(name)}
     if not changed:
         return
-    if not _sources or changed & {"__init__", "runner", "standalone", "notebooks"}:  # the machinery changed
+    from engine import catalog, runner, standalone
+
+    if not _sources or any(name.endswith("__init__") for name in changed):
         stale = set(sources)
     else:
-        from snippets import runner
-
         stale = {name for name in sources if runner.dependencies(name) & changed}
-    package = sys.modules.get("snippets")
     for name in stale:
         sys.modules.pop(f"snippets.{name}", None)
-        if package is not None and name in vars(package):  # else `from snippets import name` finds the old one
-            delattr(package, name)
-    from snippets import runner, standalone
+        parent, _, leaf = f"snippets.{name}".rpartition(".")
+        package = sys.modules.get(parent)
+        if package is not None and leaf in vars(package):  # else `from snippets.x import leaf` finds the old one
+            delattr(package, leaf)
 
     standalone.forget()
     _sources.clear()
-    for name in runner.WALKTHROUGHS:
+    for name in catalog.WALKTHROUGHS:
         if name in stale or name not in _walkthroughs:
             try:
                 _walkthroughs[name] = runner.run(name)
@@ -225,13 +228,13 @@ def _nav_notebooks(nav):
 # page's downloads are added here, and its notebook handed to mkdocs-jupyter, placed in the edition's folder.
 @event_priority(-110)
 def on_files(files, config):
-    from snippets import machine, notebooks, standalone
+    from engine import notebooks, standalone, words
 
     lang = _language(config)
     prefix = _prefix(lang)
     outputs = {name: walkthrough.output for name, walkthrough in _walkthroughs.items()}
     rendered = _nav_notebooks(config.nav)
-    made_with = machine.describe(lang)
+    made_with = words.machine_sentence(lang)
     folder = _notebook_dir / lang / "notebooks"
     folder.mkdir(parents=True, exist_ok=True)
     for page in files.documentation_pages():
@@ -272,7 +275,7 @@ def _fence(lines, indent, language, title):
 
 
 def _block(match, page, lang):
-    from snippets import runner
+    from engine import runner
 
     indent, kind, module, section = match.group("indent", "kind", "module", "section")
     where = f"{page.file.src_uri}: {match.group(0).strip()}"
@@ -285,7 +288,7 @@ def _block(match, page, lang):
             raise PluginError(f"{where}: {error}") from error
     if section not in code:
         raise PluginError(f"{where}: snippets.{module} has no section {section!r}; it has {sorted(code)}")
-    parts = [_fence(code[section], indent, "python", f"snippets/{module}.py")]
+    parts = [_fence(code[section], indent, "python", f"snippets/{module.replace('.', '/')}.py")]
     output = _walkthroughs[module].output[section] if module in _walkthroughs else ""
     if kind == "run" and not output:
         raise PluginError(f"{where}: the section prints nothing; use 'code' instead of 'run'")
@@ -298,7 +301,7 @@ def _block(match, page, lang):
 
 def _standalone(page, files, config, lang):
     """The run-it box of a page with code, and its "From earlier pages" block when it reuses anything."""
-    from snippets import standalone
+    from engine import standalone
 
     program = _programs[(lang, page.file.src_uri)]
     name = _slug(page.file)
@@ -321,7 +324,8 @@ def _standalone(page, files, config, lang):
 def _evaluate(module, expr, where, lang="en"):
     """Evaluate ``expr`` in the namespace of a walk-through's run (or of a plain snippets module),
     with ``figures`` drawing in the language ``lang``."""
-    from snippets import figures, sentence
+    from engine import explorer, figures, words
+    from snippets import sentence
 
     if module in _walkthroughs:
         namespace = _walkthroughs[module].namespace
@@ -330,7 +334,9 @@ def _evaluate(module, expr, where, lang="en"):
     try:
         runs = {name: walkthrough.namespace for name, walkthrough in _walkthroughs.items()}
         drawing = figures.in_language(lang)
-        return eval(expr, {"figures": drawing, "lang": lang, "tokens": sentence.tokens, "runs": runs, **namespace})
+        context = {"figures": drawing, "words": words, "explorer": explorer, "lang": lang, "tokens": sentence.tokens,
+                   "runs": runs}
+        return eval(expr, {**context, **namespace})
     except Exception as error:
         raise PluginError(f"{where}: {error!r}") from error
 
@@ -389,7 +395,7 @@ def repository(config, lang):
 
 
 def on_page_markdown(markdown, page, config, files):
-    from snippets.standalone import BLOCK, STANDALONE
+    from engine.standalone import BLOCK, STANDALONE
 
     lang = _language(config)
     markdown = _REPOSITORY.sub(lambda match: repository(config, lang), markdown)

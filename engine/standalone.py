@@ -18,10 +18,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from snippets import runner
+from engine import catalog, runner
 
 # A page's code directives: ``{{ run MODULE:SECTION }}`` (code, then output) and ``{{ code MODULE:SECTION }}``.
-BLOCK = re.compile(r"^(?P<indent>[ \t]*)\{\{ (?P<kind>run|code) (?P<module>\w+):(?P<section>\w+) \}\}[ \t]*$", re.M)
+BLOCK = re.compile(r"^(?P<indent>[ \t]*)\{\{ (?P<kind>run|code) (?P<module>[\w.]+):(?P<section>\w+) \}\}[ \t]*$", re.M)
 # Where a page with code says how to run it, and gets its "From earlier pages" block.
 STANDALONE = re.compile(r"^\{\{ standalone \}\}[ \t]*$", re.M)
 _HEADING = re.compile(r"^(?P<level>#{1,6}) (?P<text>.+?)(?:\s*\{[^}]*\})?\s*$")
@@ -114,7 +114,7 @@ def _bindings(module: str) -> dict[str, tuple]:
                     found.setdefault(name, ("section", chunk.section))
             elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("snippets."):
                 for alias in node.names:
-                    found[alias.asname or alias.name] = ("snippets", node.module.split(".")[1], alias.name)
+                    found[alias.asname or alias.name] = ("snippets", node.module.removeprefix("snippets."), alias.name)
             elif isinstance(node, ast.Import | ast.ImportFrom):
                 for alias in node.names:
                     single = type(node)(names=[alias], **({"module": node.module, "level": 0}
@@ -154,7 +154,7 @@ class _Linker:
         elif binding[0] == "snippets":
             self.provide(binding[2], binding[1], where)
             self.provided.add(name)
-        elif module in runner.WALKTHROUGHS or (module, binding[1]) in self.shown:
+        elif module in catalog.WALKTHROUGHS or (module, binding[1]) in self.shown:
             raise StandaloneError(
                 f"{where}: {name!r} comes from section {binding[1]!r} of snippets.{module}, which the page "
                 "does not show before this block"

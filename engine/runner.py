@@ -17,29 +17,6 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# The walk-throughs in reading order, one per chapter page.
-WALKTHROUGHS = (
-    "simple_attention",
-    "trainable_attention",
-    "causal_attention",
-    "multihead_attention",
-    "dark_room",
-    "question_context",
-    "question_softmax",
-    "question_overflow",
-    "question_projections",
-    "question_scaling",
-    "question_masking",
-    "question_buffers",
-    "question_dropout",
-    "question_padding",
-    "question_shapes",
-    "question_head_scaling",
-    "exercises",
-    "sdp_kernels",
-    "score_memory",
-)
-
 _MARKER = re.compile(r"^\s*# --8<-- \[(start|end):(\w+)\]\s*$")
 
 
@@ -163,25 +140,33 @@ def time_limit(seconds: float, what: str):
         signal.signal(signal.SIGALRM, previous)
 
 
+def _imported_modules(node: ast.AST, package: Path) -> list[str]:
+    """The snippets modules an import statement names: ``from snippets.chapter import x`` names
+    ``chapter.x``, ``from snippets.attention import X`` names ``attention``."""
+    if isinstance(node, ast.Import):
+        return [alias.name.removeprefix("snippets.") for alias in node.names if alias.name.startswith("snippets.")]
+    if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith("snippets"):
+        return []
+    base = node.module.removeprefix("snippets").removeprefix(".")
+    if base and not (package / base.replace(".", "/")).is_dir():
+        return [base]
+    return [f"{base}.{alias.name}".lstrip(".") for alias in node.names]
+
+
 def dependencies(name: str) -> set[str]:
     """The snippets modules whose source ``snippets.<name>``'s behaviour depends on: itself, and every
     snippets module it imports, directly or through another one. A rebuild reruns a walk-through only
     when one of these files has changed."""
-    package = module_path(name).parent
+    package = Path(importlib.util.find_spec("snippets").submodule_search_locations[0])
     found, pending = set(), [name]
     while pending:
         current = pending.pop()
-        path = package / f"{current}.py"
+        path = package / f"{current.replace('.', '/')}.py"
         if current in found or not path.exists():
             continue
         found.add(current)
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module == "snippets":
-                pending += [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("snippets."):
-                pending.append(node.module.split(".")[1])
-            elif isinstance(node, ast.Import):
-                pending += [alias.name.split(".")[1] for alias in node.names if alias.name.startswith("snippets.")]
+            pending += _imported_modules(node, package)
     return found
 
 

@@ -1,13 +1,13 @@
 """A page's code as a Jupyter notebook: one code cell per block of the page, in page order, with the
 headings as Markdown cells and the outputs the build printed.
 
-The notebook is written from the page's program (``snippets.standalone``) and the same single run that
+The notebook is written from the page's program (``engine.standalone``) and the same single run that
 fills the page, so the notebook, the ``.py`` download and the page show the same code and output.
 """
 
 import json
 
-from snippets.standalone import WORDS, Block, Program, intro, sentences
+from engine.standalone import WORDS, Block, Program, intro, sentences
 
 
 def notebook(page: Program, filename: str, made_with: str, lang: str = "en") -> dict:
@@ -22,7 +22,7 @@ def notebook(page: Program, filename: str, made_with: str, lang: str = "en") -> 
         if isinstance(item, str):
             cells.append(_markdown(f"heading-{number}", item))
         else:
-            cells.append(_code(f"{item.module}-{item.section}-{number}", item))
+            cells.append(_code(f"{item.module.replace('.', '-')}-{item.section}-{number}", item))
     for count, cell in enumerate((cell for cell in cells if cell["cell_type"] == "code"), start=1):
         cell["execution_count"] = count
     return {

@@ -1,0 +1,1 @@
+"""The chapter's exercises, solved and checked."""
