@@ -13,64 +13,10 @@ import math
 from html import escape
 from types import SimpleNamespace
 
+from engine.words import FIGURES
+
 CELL = 46  # size of one heatmap cell, in SVG units
 
-WORDS = {
-    "en": {
-        "query": "query",
-        "key": "key",
-        "heatmap": "Rows are {rows} tokens, columns are {cols} tokens. {values}.",
-        "projection": "projection",
-        "split": "split",
-        "head": "head {k}",
-        "head_split": "A grid of {tokens} token rows by {d_out} columns, coloured by head, is cut into "
-        "{heads} grids of {tokens} rows by {head_dim} columns, one per head.",
-        "goes": "{name} goes from {start:.2f} to {end:.2f}",
-        "points": "{name}: {values}",
-        "guide": "{name} at {y:.2f}",
-        "chart": "{y_label} against {x_label}: {summary}.",
-        "guides": " Reference lines: {lines}.",
-        "separator": "; ",
-        "sum": "Σ {sum:.{decimals}f}",
-        "sums": "row sums: {sums}",
-    },
-    "ja": {
-        "query": "クエリ",
-        "key": "キー",
-        "heatmap": "行は{rows}トークン、列は{cols}トークンです。{values}。",
-        "projection": "射影",
-        "split": "分割",
-        "head": "ヘッド{k}",
-        "head_split": "トークン{tokens}行×{d_out}列の格子（ヘッドごとに色分け）を、ヘッドごとに"
-        "{tokens}行×{head_dim}列の格子{heads}個に切り分けます。",
-        "goes": "{name}は{start:.2f}から{end:.2f}へ",
-        "points": "{name}は{values}",
-        "guide": "{name}は{y:.2f}",
-        "chart": "{x_label}に対する{y_label}：{summary}。",
-        "guides": "参照線：{lines}。",
-        "separator": "、",
-        "sum": "合計 {sum:.{decimals}f}",
-        "sums": "各行の合計：{sums}",
-    },
-    "ko": {
-        "query": "쿼리",
-        "key": "키",
-        "heatmap": "행은 {rows} 토큰, 열은 {cols} 토큰입니다. {values}.",
-        "projection": "투영",
-        "split": "분할",
-        "head": "헤드 {k}",
-        "head_split": "토큰 {tokens}행 × {d_out}열의 격자(헤드별로 색을 나눔)를 "
-        "{tokens}행 × {head_dim}열의 격자 {heads}개로, 헤드마다 하나씩 나눕니다.",
-        "goes": "{name}: {start:.2f}에서 {end:.2f}까지",
-        "points": "{name}: {values}",
-        "guide": "{name}: {y:.2f}",
-        "chart": "{x_label}에 따른 {y_label}. {summary}.",
-        "guides": " 기준선: {lines}.",
-        "separator": "; ",
-        "sum": "합 {sum:.{decimals}f}",
-        "sums": "행별 합: {sums}",
-    },
-}
 
 
 def in_language(lang):
@@ -103,7 +49,7 @@ def heatmap(
     row's sum at its end, for figures whose point is what a row holds. Every cell keeps its exact value
     (4 decimals) in ``data-value``, so tests can compare the figure with the printed tensor.
     """
-    words = WORDS[lang]
+    words = FIGURES[lang]
     row_axis, col_axis = row_axis or words["query"], col_axis or words["key"]
     values = [[float(v) for v in row] for row in matrix.detach().tolist()]
     col_labels = row_labels if col_labels is None else col_labels
@@ -157,7 +103,7 @@ def heatmap(
 
 def head_split(num_tokens, d_out, num_heads, *, title, lang="en"):
     """The (num_tokens, d_out) output of a projection, cut into num_heads slices of head_dim columns."""
-    words = WORDS[lang]
+    words = FIGURES[lang]
     head_dim = d_out // num_heads
     cell, slot, top = 22, 150, 10
     parts = [
@@ -259,7 +205,7 @@ def line_chart(series, *, title, x_label, y_label, guides=None, y_max=None, log=
             f'<text class="legend series-label-{k}" x="{width - right + 32}" y="{label_y[name]:.1f}">'
             f"{escape(name)}</text>"
         )
-    words = WORDS[lang]
+    words = FIGURES[lang]
     if all(len(xs_) <= 8 for xs_, _ in series.values()):  # few points: the description lists every one
         summary = words["separator"].join(
             words["points"].format(name=name, values=", ".join(

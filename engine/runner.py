@@ -1,21 +1,26 @@
 """Run a walk-through module section by section and keep what each section printed.
 
 A module marks the code a page shows with ``# --8<-- [start:NAME]`` and ``# --8<-- [end:NAME]``.
-The site build, ``python -m snippets`` and the tests all go through :func:`run`, so the code on a
-page, the output under it and the values the tests check come from one execution.
+The site build and the tests both go through :func:`run`, so the code on a page, the output under it
+and the values the tests check come from one execution. :class:`Runs` keeps every walk-through's run
+for a process, and runs again only what edited code affects.
 """
 
 import ast
 import builtins
 import contextlib
+import hashlib
 import importlib.util
 import io
 import re
 import signal
+import sys
 import textwrap
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from engine.catalog import WALKTHROUGHS
 
 _MARKER = re.compile(r"^\s*# --8<-- \[(start|end):(\w+)\]\s*$")
 
@@ -23,15 +28,19 @@ _MARKER = re.compile(r"^\s*# --8<-- \[(start|end):(\w+)\]\s*$")
 SECTION_TIMEOUT = 60  # seconds; the slowest section (the dark-room training) takes a few
 
 
-class SectionError(ValueError):
+class WalkthroughError(Exception):
+    """A walk-through cannot be run or shown; the message says where and why."""
+
+
+class SectionError(WalkthroughError, ValueError):
     """A module's section markers are malformed, or a requested section does not exist."""
 
 
-class SectionTimeout(RuntimeError):
+class SectionTimeout(WalkthroughError, RuntimeError):
     """A section ran longer than its time limit."""
 
 
-class SectionFailed(RuntimeError):
+class SectionFailed(WalkthroughError, RuntimeError):
     """A section raised: the message names the module, the section and the line."""
 
 
@@ -157,7 +166,7 @@ def dependencies(name: str) -> set[str]:
     """The snippets modules whose source ``snippets.<name>``'s behaviour depends on: itself, and every
     snippets module it imports, directly or through another one. A rebuild reruns a walk-through only
     when one of these files has changed."""
-    package = Path(importlib.util.find_spec("snippets").submodule_search_locations[0])
+    package = _package()
     found, pending = set(), [name]
     while pending:
         current = pending.pop()
@@ -214,3 +223,80 @@ def run(name: str, section_timeout: float = SECTION_TIMEOUT) -> Walkthrough:
         result.output[chunk.section] = printed
     result.namespace = namespace
     return result
+
+
+def _package() -> Path:
+    return Path(importlib.util.find_spec("snippets").submodule_search_locations[0])
+
+
+def source_hashes() -> dict[str, str]:
+    """Module name (``chapter.simple_attention``) -> hash of its source, for every file of ``snippets``."""
+    package = _package()
+    return {
+        ".".join(path.relative_to(package).with_suffix("").parts): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(package.rglob("*.py"))
+    }
+
+
+class Runs:
+    """Every walk-through's run, kept for the life of a process (a build, or `mkdocs serve`).
+
+    :meth:`refresh` runs everything the first time. After a snippet edit it forgets the edited modules
+    and every module that imports them, and runs again only the walk-throughs that depend on them; a
+    prose edit runs nothing.
+    """
+
+    def __init__(self, names: tuple[str, ...] = WALKTHROUGHS):
+        self.names = names
+        self.walkthroughs: dict[str, Walkthrough] = {}
+        self.sources: dict[str, str] = {}  # module -> hash of the source that produced the runs
+        self._dependencies: dict[str, set[str]] = {}
+
+    def refresh(self) -> set[str]:
+        """Run the walk-throughs whose code changed since the last refresh; returns their names."""
+        from engine import standalone
+
+        sources = source_hashes()
+        changed = {name for name in sources.keys() | self.sources.keys() if sources.get(name) != self.sources.get(name)}
+        if not changed:
+            return set()
+        if not self.sources or any(name.endswith("__init__") for name in changed):
+            stale = set(sources)
+        else:
+            stale = {name for name in sources if self.dependencies(name) & changed}
+        for name in stale:
+            sys.modules.pop(f"snippets.{name}", None)
+            parent, _, leaf = f"snippets.{name}".rpartition(".")
+            package = sys.modules.get(parent)
+            if package is not None and leaf in vars(package):  # else `from snippets.x import leaf` finds the old one
+                delattr(package, leaf)
+        standalone.forget()
+        self.sources, self._dependencies = {}, {}
+        rerun = {name for name in self.names if name in stale or name not in self.walkthroughs}
+        for name in self.names:
+            if name in rerun:
+                self.walkthroughs[name] = run(name)
+        self.sources = sources
+        return rerun
+
+    def dependencies(self, name: str) -> set[str]:
+        """:func:`dependencies`, remembered until the next change."""
+        if name not in self._dependencies:
+            self._dependencies[name] = dependencies(name)
+        return self._dependencies[name]
+
+    def digest(self, modules) -> str:
+        """A hash of the sources that the runs of ``modules`` depend on: it changes when their output can."""
+        found = set().union(*(self.dependencies(name) for name in modules)) if modules else set()
+        digest = hashlib.sha256()
+        for name in sorted(found):
+            digest.update(f"{name}:{self.sources.get(name, '')}\0".encode())
+        return digest.hexdigest()
+
+    def outputs(self) -> dict[str, dict[str, str]]:
+        """Each walk-through's printed output, section by section."""
+        return {name: walkthrough.output for name, walkthrough in self.walkthroughs.items()}
+
+    def namespaces(self) -> dict[str, dict]:
+        """Each walk-through's final globals, by name."""
+        return {name: walkthrough.namespace for name, walkthrough in self.walkthroughs.items()}

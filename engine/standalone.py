@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from engine import catalog, runner
+from engine.words import DOWNLOADS
 
 # A page's code directives: ``{{ run MODULE:SECTION }}`` (code, then output) and ``{{ code MODULE:SECTION }}``.
 BLOCK = re.compile(r"^(?P<indent>[ \t]*)\{\{ (?P<kind>run|code) (?P<module>[\w.]+):(?P<section>\w+) \}\}[ \t]*$", re.M)
@@ -224,11 +225,11 @@ def _with_code(items: list) -> list:
 def script(page: Program, filename: str, made_with: str, lang: str = "en") -> str:
     """The page's program as a ``.py`` file in the percent format that Jupyter, VS Code and jupytext
     read as cells: ``# %%`` before each block, ``# %% [markdown]`` before each heading."""
-    text = sentences(intro(made_with, lang), WORDS[lang]["run_script"].format(file=filename))
+    text = sentences(intro(made_with, lang), DOWNLOADS[lang]["run_script"].format(file=filename))
     header = [f"# {page.title}", "", *_wrap(text)]
     parts = ["# %% [markdown]\n" + "\n".join(f"# {line}".rstrip() for line in header)]
     if page.earlier:
-        parts.append(f"# %% {WORDS[lang]['earlier']}\n{page.earlier}")
+        parts.append(f"# %% {DOWNLOADS[lang]['earlier']}\n{page.earlier}")
     for item in page.items:
         parts.append(f"# %% [markdown]\n# {item}" if isinstance(item, str) else f"# %%\n{item.code}")
     return "\n\n".join(parts) + "\n"
@@ -261,7 +262,7 @@ def sentences(*parts: str) -> str:
 
 def intro(made_with: str, lang: str = "en") -> str:
     """What a download is and what it needs, in ``lang``; ``made_with`` names the machine of the build."""
-    return WORDS[lang]["intro"].format(made_with=made_with)
+    return DOWNLOADS[lang]["intro"].format(made_with=made_with)
 
 
 def defined_names(code: str) -> list[str]:
@@ -279,32 +280,3 @@ def forget() -> None:
     _sections.cache_clear()
 
 
-WORDS = {
-    "en": {
-        "earlier": "From earlier pages",
-        "intro": "The code of one page of Attention, executed, an independent companion to chapter 3 of Build a "
-        "Large Language Model (From Scratch): every code block of the page, in page order. It needs only PyTorch "
-        "(pip install torch). The outputs on the page were printed by {made_with}; on other hardware, dropout can "
-        "draw other random numbers.",
-        "run_script": "Run it with: python {file}",
-        "run_notebook": "Run the cells from the top.",
-    },
-    "ja": {
-        "earlier": "前のページから",
-        "intro": "『アテンションを動かして読む』（『Build a Large Language Model (From Scratch)』第3章の"
-        "非公式の副読本）の1ページ分のコードです。ページのコードブロックをすべて、ページの順に収めています。必要なのはPyTorchだけです"
-        "（pip install torch）。ページの出力は{made_with}で実行したものです。ハードウェアが違うと、ドロップアウトの"
-        "乱数が変わることがあります。",
-        "run_script": "実行するには：python {file}",
-        "run_notebook": "セルを上から順に実行してください。",
-    },
-    "ko": {
-        "earlier": "앞 페이지에서",
-        "intro": "『실행하며 읽는 어텐션』(『Build a Large Language Model (From Scratch)』 3장의 비공식 길잡이)에 "
-        "있는 한 페이지의 코드입니다. 페이지의 모든 코드 블록을 페이지 순서대로 담았습니다. 필요한 것은 PyTorch뿐입니다"
-        "(pip install torch). 페이지의 출력은 {made_with}에서 실행한 것입니다. 하드웨어가 다르면 드롭아웃이 "
-        "다른 난수를 뽑을 수 있습니다.",
-        "run_script": "실행하려면: python {file}",
-        "run_notebook": "셀을 위에서부터 차례로 실행하세요.",
-    },
-}

@@ -80,9 +80,11 @@ def _start_serve():
 def _start_build():
     folder = Path(tempfile.mkdtemp(prefix="attention-site-"))
     log = (folder / "build.log").open("w")
+    (folder / "tmp").mkdir()  # the build's own temporary folder: tests/test_plugin.py checks it is left empty
     process = subprocess.Popen(
         build_command(folder / "site"),
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(folder / "tmp")},
     )
     _build.update(process=process, folder=folder, log=log)
 

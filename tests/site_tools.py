@@ -6,7 +6,6 @@ import contextlib
 import functools
 import gzip
 import http.server
-import importlib.util
 import os
 import shutil
 import socket
@@ -77,15 +76,6 @@ def pages_with_code() -> list[str]:
         path.stem for path in (REPO / "docs").glob("*.md")
         if "." not in path.stem and "{{ standalone }}" in path.read_text(encoding="utf-8")
     )
-
-
-@functools.cache
-def hook(name: str):
-    """The build hook ``docs/hooks/NAME.py``, imported once, to test its functions directly."""
-    spec = importlib.util.spec_from_file_location(f"hook_{name}", REPO / "docs" / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @functools.cache
@@ -177,8 +167,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def output_titles() -> tuple[str, ...]:
-    """The title of an output block, in each edition's words (docs/hooks/executed_snippets.py)."""
-    return tuple(words["output"] for words in hook("executed_snippets").WORDS.values())
+    """The title of an output block, in each edition's words (engine/words.py)."""
+    from engine.words import PAGE
+
+    return tuple(words["output"] for words in PAGE.values())
 
 
 def reader_blocks(soup: BeautifulSoup) -> list[tuple[str, str]]:

@@ -15,6 +15,8 @@ from browser_gate import MATH, TEXT_COLOURS
 from conftest import PAGE_REPORT
 from site_tools import edition_of, page_budget_kb, page_soup, sent_bytes
 
+from engine import mathml, page_weight
+
 SEARCHES = {  # edition -> query -> the page it must find among the top three results
     "": {
         "causal mask": "causal-attention/",
@@ -76,16 +78,15 @@ def test_math_is_rendered_not_left_as_tex(visits):
 
 
 def test_the_math_check_finds_a_label_drawn_over_its_neighbours(browser):
-    """What latex2mathml makes of \\xrightarrow, unmended (see docs/hooks/mathml.py), overprints in
+    """What latex2mathml makes of \\xrightarrow, unmended (see engine/mathml.py), overprints in
     Chromium, and the gate's check says so; the mended formula passes."""
     from latex2mathml.converter import convert
-    from site_tools import hook
 
     tex = r"(b, T) \xrightarrow{\texttt{transpose(1, 2)}} (b, h, T)"
     page = browser.new_page()
     found = {}
-    for name, mathml in (("raw", convert(tex, display="block")), ("mended", hook("mathml")._convert(tex, "block"))):
-        page.set_content(f"<article>{mathml}</article>")
+    for name, formula in (("raw", convert(tex, display="block")), ("mended", mathml._convert(tex, "block"))):
+        page.set_content(f"<article>{formula}</article>")
         found[name] = page.evaluate(MATH)["overprinted"]
     page.close()
     assert found["raw"] and not found["mended"], found
@@ -407,12 +408,11 @@ COMPUTED_STYLES = """() => {
 
 
 def test_a_notebook_page_with_its_styles_cut_down_looks_exactly_as_with_all_of_them(browser, built_site):
-    """docs/hooks/page_weight.py keeps, of mkdocs-jupyter's 574 KB of inline styles, only the rules that can
+    """engine/page_weight.py keeps, of mkdocs-jupyter's 574 KB of inline styles, only the rules that can
     match a notebook page's elements. Rendered with all of them and with what is kept, every kind of element
     of a notebook has the same computed style, property by property: for notebooks whose elements between
     them use every class any notebook uses, in the light scheme, and for one of them in the dark scheme too."""
     from mkdocs_jupyter.nbconvert2 import nb2html
-    from site_tools import hook
     from test_notebooks import NOTEBOOK_PAGES
 
     def classes(name):
@@ -425,7 +425,7 @@ def test_a_notebook_page_with_its_styles_cut_down_looks_exactly_as_with_all_of_t
         name = max(used, key=lambda name: len(used[name] & missing))
         chosen.append(name)
         missing -= used[name]
-    cut_down = hook("page_weight").lighter_notebook_styles
+    cut_down = page_weight.lighter_notebook_styles
     page = browser.new_page()
     for name, scheme in [(name, "default") for name in chosen] + [(chosen[0], "slate")]:
         notebook = nb2html(str(built_site / "notebooks" / name / f"{name}.ipynb"), no_prompt=True)

@@ -10,7 +10,10 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from editions import TRANSLATIONS, differences, english_pages, translated_pages
-from site_tools import REPO, hook, page_soup
+from site_tools import REPO, page_soup
+
+from engine import catalog
+from engine.editions import SEPARATORS
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]")  # kana, kanji, full-width forms
 KOREAN = re.compile(r"[\uac00-\ud7a3]")  # Hangul syllables
@@ -45,9 +48,7 @@ def test_a_translated_page_whose_command_differs_is_reported(tmp_path):
 
 @pytest.mark.parametrize("lang", TRANSLATIONS)
 def test_every_navigation_title_has_a_title_in_each_edition(lang):
-    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    i18n = next(plugin["i18n"] for plugin in config["plugins"] if isinstance(plugin, dict) and "i18n" in plugin)
-    translations = next(edition["nav_translations"] for edition in i18n["languages"] if edition["locale"] == lang)
+    translations = catalog.nav_translations(lang)
 
     def titles(items):
         for item in items:
@@ -56,7 +57,7 @@ def test_every_navigation_title_has_a_title_in_each_edition(lang):
                 if isinstance(target, list):
                     yield from titles(target)
 
-    assert sorted(set(titles(config["nav"])) - translations.keys()) == []
+    assert sorted(set(titles(catalog.nav())) - translations.keys()) == []
     assert all(SCRIPT[lang].search(title) for title in translations.values()), translations
 
 
@@ -177,7 +178,7 @@ def test_each_edition_searches_only_its_own_pages_in_its_own_language(built_site
         if lang == "en":
             continue
         # A translated index cuts words by its separator alone (see editions.SEARCH_LANGUAGE).
-        assert index["config"]["separator"] == hook("editions").SEPARATORS[lang]
+        assert index["config"]["separator"] == SEPARATORS[lang]
         assert index["config"]["lang"] == ["en"] and index["config"]["pipeline"] == ["stemmer"]
         assert CAUSAL[lang] in causal["title"]
         page = (built_site / lang / "causal-attention" / "index.html").read_text(encoding="utf-8")
@@ -195,7 +196,7 @@ def test_each_edition_searches_only_its_own_pages_in_its_own_language(built_site
 def test_japanese_search_keeps_words_whole_and_drops_lone_particles(text, words):
     """The Japanese separator, which Material applies to pages and queries alike, read with Python's re:
     the constructs it uses (classes, lookarounds) mean the same in JavaScript."""
-    separator = re.compile(hook("editions").SEPARATORS["ja"])
+    separator = re.compile(SEPARATORS["ja"])
     assert [word for word in separator.split(text) if word] == words
 
 
@@ -210,7 +211,7 @@ def test_japanese_search_keeps_words_whole_and_drops_lone_particles(text, words)
 def test_korean_search_takes_a_particle_off_its_word(text, words):
     """The Korean separator, which Material applies to pages and queries alike, so that 어텐션은 and
     어텐션 are one word for search; read with Python's re, whose lookarounds mean the same in JavaScript."""
-    separator = re.compile(hook("editions").SEPARATORS["ko"])
+    separator = re.compile(SEPARATORS["ko"])
     assert [word for word in separator.split(text) if word] == words
 
 

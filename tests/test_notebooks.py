@@ -7,12 +7,12 @@ import json
 import nbformat
 import pytest
 from editions import PREFIXES, TRANSLATIONS
-from site_tools import hook, mkdocs_yml, page_soup, pages_with_code
+from site_tools import page_soup, pages_with_code
 
-from engine import runner, standalone, words
+from engine import catalog, notebooks, runner, standalone, words
 from engine.notebooks import notebook
 
-NOTEBOOK_PAGES = sorted(hook("executed_snippets")._nav_notebooks(mkdocs_yml()["nav"]))
+NOTEBOOK_PAGES = sorted(page.name for page in catalog.NOTEBOOK_PAGES)
 
 
 def test_the_nav_lists_notebooks_of_pages_with_code():
@@ -84,5 +84,5 @@ def test_a_build_removes_the_notebook_folders_that_killed_builds_left_behind(tmp
              "unnamed": "attention-notebooks-c1d2"}
     for name in names.values():
         (tmp_path / name / "ja").mkdir(parents=True)
-    hook("executed_snippets").remove_stale_notebook_folders(tmp_path)
+    notebooks.remove_stale(tmp_path)
     assert sorted(path.name for path in tmp_path.iterdir()) == [names["running"]]

@@ -5,25 +5,17 @@ import ast
 import itertools
 import os
 import re
-from types import SimpleNamespace
 
 import pytest
 from conftest import REPO
 from editions import PREFIXES, TRANSLATIONS
-from mkdocs.exceptions import PluginError
-from site_tools import fetch, hook, mkdocs_yml, output_titles, page_soup, wait_for
+from site_tools import fetch, mkdocs_yml, output_titles, page_soup, wait_for
 
-from engine import catalog, runner
+from engine import catalog, directives, runner
 
 DOCS = REPO / "docs"
-CHAPTER_PAGES = [
-    "long-sequences",
-    "attention-idea",
-    "simple-self-attention",
-    "trainable-self-attention",
-    "causal-attention",
-    "multi-head-attention",
-]
+# The chapter's sections, 3.1 to 3.6, in the catalog's order.
+CHAPTER_PAGES = [page.name for page in catalog.PAGES if re.match(r"3\.\d ", page.titles["en"])]
 
 
 def html_pages(site):
@@ -178,7 +170,7 @@ def test_mkdocs_serve_shows_new_numbers_after_a_snippet_edit_and_new_prose_after
     sentence.write_text(sentence.read_text().replace("[0.43, 0.15, 0.89]", "[0.53, 0.15, 0.89]"))
     # "Your" · "journey" grows by 0.10 × 0.55 = 0.055; TimeoutError: the page kept the old numbers
     wait_for(url, "1.0094, 1.4950", 60)
-    # A prose edit re-renders only that page (docs/hooks/page_cache.py), with the new numbers kept.
+    # A prose edit re-renders only that page (engine/caches.py), with the new numbers kept.
     page = copy / "docs" / "simple-self-attention.md"
     page.write_text(page.read_text() + "\nA sentence added by the test.\n")
     wait_for(url, "added by the test", 60)
@@ -186,7 +178,7 @@ def test_mkdocs_serve_shows_new_numbers_after_a_snippet_edit_and_new_prose_after
 
 
 def test_code_names_unwrapped_for_weight_look_the_same_because_material_colours_them_as_code_text(built_site):
-    """docs/hooks/page_weight.py drops Pygments' spans around names and whitespace in code blocks; that
+    """engine/page_weight.py drops Pygments' spans around names and whitespace in code blocks; that
     changes nothing on screen only while Material gives names the code's own colour and .w no style."""
     stylesheets = [*(built_site / "assets" / "stylesheets").glob("*.css"), built_site / "assets" / "site.css"]
     css = "".join(path.read_text(encoding="utf-8") for path in stylesheets)
@@ -198,25 +190,22 @@ def test_code_names_unwrapped_for_weight_look_the_same_because_material_colours_
 
 
 def test_the_pages_say_where_the_repository_is_from_the_configuration_or_how_to_get_the_code():
-    def sentence(url, lang="en"):
-        return hook("executed_snippets").repository(SimpleNamespace(extra={"repository": url}), lang)
-
-    assert "<https://example.org/attention>" in sentence("https://example.org/attention")
+    sentence = directives.repository_sentence
+    assert "<https://example.org/attention>" in sentence("https://example.org/attention", "en")
     for lang in TRANSLATIONS:
         assert "<https://example.org/attention>" in sentence("https://example.org/attention", lang)
-    assert "does not name the repository" in sentence("")
-    with pytest.raises(PluginError, match="should be the repository's web address"):
-        sentence("attention")
+    assert "does not name the repository" in sentence("", "en")
+    with pytest.raises(directives.DirectiveError, match="should be its web address"):
+        directives.Directives(runner.Runs(), repository="attention")
 
 
 def test_the_home_page_and_run_it_yourself_tell_readers_where_the_code_is(built_site):
     configured = os.environ.get("SITE_REPOSITORY", "")
-    snippets_hook = hook("executed_snippets")
     for edition, lang in zip(PREFIXES, ("en", *TRANSLATIONS), strict=True):
         for page in ("", "run-it-yourself/"):
             article = page_soup(built_site / edition / page / "index.html").select_one("article")
             if configured:
                 assert article.select_one(f'a[href="{configured}"]'), f"{edition}{page} does not link {configured}"
             else:
-                without = snippets_hook.repository(SimpleNamespace(extra={}), lang)
+                without = directives.repository_sentence("", lang)
                 assert without in article.get_text(), f"{edition}{page} does not say how to get the code"

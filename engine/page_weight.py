@@ -1,4 +1,4 @@
-"""MkDocs hook: lighter pages, with nothing a reader sees changed. Every page is budgeted (150 KB
+"""Lighter pages, with nothing a reader sees changed. Every page is budgeted (150 KB
 gzipped, 160 KB in the Japanese and Korean editions). These two cost a code-heavy page about 2 KB:
 
 - outside ``<pre>``, the indentation of Material's templates: a line's leading spaces change nothing a
@@ -17,8 +17,6 @@ tests/test_browser.py checks in Chromium that no element of a notebook looks dif
 
 import functools
 import re
-
-from mkdocs.plugins import event_priority
 
 _PRE = re.compile(r"(<pre\b.*?</pre>)", re.S)
 _INDENT = re.compile(r"\n[ \t]+")
@@ -158,13 +156,12 @@ def lighter_notebook_styles(html):
     return "".join([*parts, html[last:]])
 
 
-@event_priority(-100)  # after the other hooks have written the page
-def on_post_page(output, page, config):
-    code_too = not page.file.src_uri.startswith("notebooks/")
-    if not code_too:
+def lighter_page(output, notebook=False):
+    """A built page without what changes nothing a reader sees (see the module's docstring)."""
+    if notebook:
         output = lighter_notebook_styles(output)
     parts = _PRE.split(output)
     return "".join(
-        (_PLAIN_SPAN.sub(r"\1", part) if code_too else part) if index % 2 else _INDENT.sub("\n", part)
+        (part if notebook else _PLAIN_SPAN.sub(r"\1", part)) if index % 2 else _INDENT.sub("\n", part)
         for index, part in enumerate(parts)
     )

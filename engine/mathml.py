@@ -1,4 +1,4 @@
-"""MkDocs hook: turn the TeX that pymdownx.arithmatex marks into MathML at build time.
+"""Turn the TeX that pymdownx.arithmatex marks into MathML at build time.
 
 Browsers render MathML natively, so the pages need no math JavaScript and no network. One construct is
 rewritten after latex2mathml: its ``\\xrightarrow{label}`` pads the label with MathML 3's relative
@@ -11,7 +11,6 @@ import html
 import re
 
 from latex2mathml.converter import convert
-from mkdocs.exceptions import PluginError
 
 _MATH = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<block>.*?)\\\])</(?P=tag)>',
@@ -27,7 +26,7 @@ _LABELLED_ARROW = (
 )
 
 
-@functools.cache  # the same formulas come back in both editions and in every `mkdocs serve` rebuild
+@functools.lru_cache(maxsize=1024)  # the same formulas come back in both editions and in every `mkdocs serve` rebuild
 def _convert(tex, display):
     mathml, arrows = _XRIGHTARROW.subn(_LABELLED_ARROW, convert(tex, display=display))
     if arrows != tex.count("\\xrightarrow"):
@@ -35,14 +34,19 @@ def _convert(tex, display):
     return mathml
 
 
-def _to_mathml(match, page):
+class MathError(ValueError):
+    """A formula that cannot be converted; the message names the page."""
+
+
+def _to_mathml(match, source):
     tex = match.group("inline") if match.group("inline") is not None else match.group("block")
     display = "inline" if match.group("inline") is not None else "block"
     try:
         return _convert(html.unescape(tex).strip(), display)
     except Exception as error:
-        raise PluginError(f"{page.file.src_uri}: cannot convert math {tex!r}: {error!r}") from error
+        raise MathError(f"{source}: cannot convert math {tex!r}: {error!r}") from error
 
 
-def on_page_content(content, page, config, files):
-    return _MATH.sub(lambda match: _to_mathml(match, page), content)
+def to_mathml(content, source):
+    """A page's HTML with every formula arithmatex marked as MathML; ``source`` names the page in errors."""
+    return _MATH.sub(lambda match: _to_mathml(match, source), content)
