@@ -324,7 +324,7 @@ def _standalone(page, files, config, lang):
 def _evaluate(module, expr, where, lang="en"):
     """Evaluate ``expr`` in the namespace of a walk-through's run (or of a plain snippets module),
     with ``figures`` drawing in the language ``lang``."""
-    from engine import explorer, figures, words
+    from engine import explorer, figures, performance, words
     from snippets import sentence
 
     if module in _walkthroughs:
@@ -335,7 +335,7 @@ def _evaluate(module, expr, where, lang="en"):
         runs = {name: walkthrough.namespace for name, walkthrough in _walkthroughs.items()}
         drawing = figures.in_language(lang)
         context = {"figures": drawing, "words": words, "explorer": explorer, "lang": lang, "tokens": sentence.tokens,
-                   "runs": runs}
+                   "runs": runs, "performance": performance}
         return eval(expr, {**context, **namespace})
     except Exception as error:
         raise PluginError(f"{where}: {error!r}") from error
