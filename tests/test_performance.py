@@ -119,6 +119,17 @@ def test_every_recorded_fact_is_the_number_the_recorded_file_holds(which, tmp_pa
     assert not wrong, f"{which}: fact -> (recorded_facts, the file's): {wrong}"
 
 
+def test_no_performance_page_computes_its_numbers_from_the_recorded_file_itself():
+    """Pages name facts (``recorded_facts().max_tokens``); the expressions behind them live in benchmark."""
+    pages = sorted((REPO / "docs").glob("performance*.md"))
+    assert [page.name for page in pages] == ["performance.ja.md", "performance.ko.md", "performance.md"]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "recorded_facts()." in text, page.name
+        for call in ("load_recorded(", "recorded_value(", "achieved(", "attention_flops("):
+            assert call not in text, f"{page.name} computes {call}...) instead of naming a fact"
+
+
 @pytest.mark.parametrize("edition", PREFIXES)
 def test_every_chart_line_on_the_performance_page_is_the_recorded_runs(built_site, edition):
     charts = page_soup(built_site / edition / "performance" / "index.html").select("article svg.figure-chart")
