@@ -17,7 +17,7 @@ Directives a page may use (each fails the build when it names something that doe
 
 MODULE is a module of ``snippets`` (``chapter.causal_attention``). Expressions see the module's run (or,
 for a module that is not a walk-through, its globals), plus ``figures`` (drawing in the page's
-language), ``words`` and ``explorer`` from the engine, the sentence's ``tokens``,
+language), ``words``, ``explorer`` and ``performance`` from the engine, the sentence's ``tokens``,
 ``runs`` (every walk-through's namespace, by name) and ``lang``, the page's edition.
 """
 
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
-from engine import catalog, explorer, figures, glossary, runner, standalone, words
+from engine import catalog, explorer, figures, glossary, performance, runner, standalone, words
 from engine.standalone import BLOCK, STANDALONE
 from snippets import sentence
 
@@ -173,8 +173,9 @@ class Directives:
         try:
             namespace = (walkthrough.namespace if walkthrough is not None
                          else vars(importlib.import_module(f"snippets.{module}")))
-            context = {"figures": figures.in_language(lang), "words": words, "explorer": explorer, "lang": lang,
-                       "tokens": sentence.tokens, "runs": self.runs.namespaces()}
+            context = {"figures": figures.in_language(lang), "words": words, "explorer": explorer,
+                       "performance": performance, "lang": lang, "tokens": sentence.tokens,
+                       "runs": self.runs.namespaces()}
             return eval(expr, {**context, **namespace})
         except Exception as error:
             raise DirectiveError(f"{where}: {error!r}") from error

@@ -190,6 +190,13 @@ FIGURES = {
     },
 }
 
+# The performance page's table headings (engine.performance).
+PERFORMANCE_TABLE = {  # the column headings
+    "en": ("tokens", "implementation", "median ms", "× fastest", "peak MiB"),
+    "ja": ("トークン数", "実装", "中央値（ms）", "最速の何倍か", "ピーク（MiB）"),
+    "ko": ("토큰 수", "구현", "중앙값(ms)", "가장 빠른 것의 몇 배", "최대 메모리(MiB)"),
+}
+
 # The glossary's headings (engine.glossary).
 GLOSSARY = {
     "en": {"en": "English", "ja": "Japanese", "ko": "Korean", "means": "Meaning", "also": "Also called: {names}.",

@@ -304,6 +304,7 @@ def _read_record(path, modified):
 
 # A recorded result's numbers as the page shows them.
 QUANTITIES = {
+    "s": lambda row: row["median_s"],
     "ms": lambda row: row["median_s"] * 1e3,
     "ratio": lambda row: row["ratio_to_fastest"],
     "MiB": lambda row: row["peak_bytes"] / 2**20,
@@ -311,9 +312,9 @@ QUANTITIES = {
 
 
 def recorded_value(implementation, mode, quantity, num_tokens=None, path=RECORDED):
-    """One number of the recorded run: the median time in ms ("ms"), its ratio to the fastest
-    ("ratio") or the peak memory in MiB ("MiB") of ``implementation`` in ``mode``, at ``num_tokens``
-    (by default the longest length)."""
+    """One number of the recorded run: the median time in seconds ("s") or milliseconds ("ms"), its
+    ratio to the fastest ("ratio") or the peak memory in MiB ("MiB") of ``implementation`` in ``mode``,
+    at ``num_tokens`` (by default the longest length)."""
     recorded = load_recorded(path)
     num_tokens = num_tokens or max(recorded["settings"]["lengths"])
     (row,) = [r for r in recorded["results"]
@@ -333,24 +334,6 @@ def recorded_series(mode, quantity="ms", path=RECORDED):
     return series
 
 
-TABLE_WORDS = {  # the recorded run's tables, in each edition's language
-    "en": ("tokens", "implementation", "median ms", "× fastest", "peak MiB"),
-    "ja": ("トークン数", "実装", "中央値（ms）", "最速の何倍か", "ピーク（MiB）"),
-    "ko": ("토큰 수", "구현", "중앙값(ms)", "가장 빠른 것의 몇 배", "최대 메모리(MiB)"),
-}
-
-
-def recorded_markdown(mode, lang="en", path=RECORDED):
-    """The recorded run in ``mode`` as a Markdown table, its headings in ``lang``."""
-    words = TABLE_WORDS[lang]
-    lines = ["| " + " | ".join(words) + " |", "| ---: | --- | ---: | ---: | ---: |"]
-    for r in load_recorded(path)["results"]:
-        if r["mode"] == mode:
-            ms, ratio, mib = (QUANTITIES[quantity](r) for quantity in ("ms", "ratio", "MiB"))
-            lines.append(f"| {r['num_tokens']} | `{r['implementation']}` | {ms:.1f} | {ratio:.2f} | {mib:.1f} |")
-    return "\n".join(lines)
-
-
 def achieved(mode="forward", path=RECORDED):
     """How close the fastest implementation, at the recorded run's longest length, comes to the
     machine's limit: its floating-point rate (``attention_flops`` over its median time) as a fraction
@@ -363,6 +346,86 @@ def achieved(mode="forward", path=RECORDED):
     rate = flops / best["median_s"]
     return {"implementation": best["implementation"], "num_tokens": longest, "gflops": rate / 1e9,
             "matmul_gflops": recorded["matmul_flops_per_s"] / 1e9, "fraction": rate / recorded["matmul_flops_per_s"]}
+
+
+@dataclass(frozen=True)
+class RecordedFacts:
+    """The recorded run's numbers that the Performance page quotes, each by a name. Times and memory
+    are of one call at the run's longest length, ``max_tokens``, unless the name says otherwise;
+    ``mha`` is the chapter's MultiHeadAttention, ``sdp`` is SDPAttention, ``train`` a forward plus
+    backward call, ``train_dropout`` one with the book's dropout of 0.1."""
+
+    # The run: its size, where and when it ran, and how busy the machine was.
+    d_model: int  # d_in = d_out
+    num_heads: int
+    batch: int
+    min_tokens: int  # the shortest sequence length
+    max_tokens: int  # the longest
+    threads: int  # torch threads during the run
+    machine: dict  # what produced the numbers, the keys of snippets.machine.facts()
+    date: str  # the day it was written, YYYY-MM-DD (UTC)
+    minutes_taken: float
+    load_before: float  # the one-minute load average when it began
+    load_after: float  # and when it ended
+    # Peak memory, MiB.
+    mha_forward_mib_at_min_tokens: float
+    mha_forward_mib: float
+    sdp_forward_mib: float
+    sdp_train_mib: float
+    sdp_train_dropout_mib: float
+    mha_train_dropout_mib: float
+    # Median time, seconds.
+    sdp_train_s: float
+    mha_train_s: float
+    sdp_train_dropout_s: float
+    mha_train_dropout_s: float
+    sdp_worst_dropout_ratio: float  # SDPAttention's time with dropout as a multiple of the fastest, at its worst length
+    # How close to the machine's limit (``achieved``).
+    attention_gflop: float  # billions of floating-point operations in one call (attention_flops)
+    matmul_size: int  # of the square matrices whose product measured the machine's rate
+    matmul_gflops: float  # that rate, GFLOP/s
+    fastest_forward: str  # the implementation with the fastest forward call
+    fastest_forward_gflops: float  # its rate, GFLOP/s
+    fastest_forward_percent_of_matmul: float  # that rate as a percentage of the matrix-product rate
+
+
+def recorded_facts(path=RECORDED):
+    """The recorded run's ``RecordedFacts``, computed by the helpers the tables and charts use."""
+    recorded = load_recorded(path)
+    settings, lengths = recorded["settings"], recorded["settings"]["lengths"]
+    value = partial(recorded_value, path=path)
+    train, dropout = "forward+backward", "forward+backward, dropout 0.1"
+    best = achieved(path=path)
+    return RecordedFacts(
+        d_model=settings["d_model"],
+        num_heads=settings["num_heads"],
+        batch=settings["batch"],
+        min_tokens=min(lengths),
+        max_tokens=max(lengths),
+        threads=recorded["threads"],
+        machine={key: recorded[key] for key in facts()},  # the keys summary() records from facts()
+        date=recorded["date"][:10],
+        minutes_taken=recorded["seconds_taken"] / 60,
+        load_before=recorded["load_average_1min"]["before"],
+        load_after=recorded["load_average_1min"]["after"],
+        mha_forward_mib_at_min_tokens=value("MultiHeadAttention", "forward", "MiB", min(lengths)),
+        mha_forward_mib=value("MultiHeadAttention", "forward", "MiB"),
+        sdp_forward_mib=value("SDPAttention", "forward", "MiB"),
+        sdp_train_mib=value("SDPAttention", train, "MiB"),
+        sdp_train_dropout_mib=value("SDPAttention", dropout, "MiB"),
+        mha_train_dropout_mib=value("MultiHeadAttention", dropout, "MiB"),
+        sdp_train_s=value("SDPAttention", train, "s"),
+        mha_train_s=value("MultiHeadAttention", train, "s"),
+        sdp_train_dropout_s=value("SDPAttention", dropout, "s"),
+        mha_train_dropout_s=value("MultiHeadAttention", dropout, "s"),
+        sdp_worst_dropout_ratio=max(value("SDPAttention", dropout, "ratio", n) for n in lengths),
+        attention_gflop=attention_flops(settings["batch"], max(lengths), settings["d_model"]) / 1e9,
+        matmul_size=recorded["matmul_size"],
+        matmul_gflops=best["matmul_gflops"],
+        fastest_forward=best["implementation"],
+        fastest_forward_gflops=best["gflops"],
+        fastest_forward_percent_of_matmul=best["fraction"] * 100,
+    )
 
 
 @functools.cache  # once per process: `mkdocs serve` re-imports this module only when a snippet changes

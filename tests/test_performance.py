@@ -1,17 +1,21 @@
 """The Performance page's charts, tables and numbers come from the recorded run and from code, and its
-claims hold for them: every chart line and table cell is the recorded file's, the floating-point count
-is PyTorch's own, and the GPT-2-scale memory is what autograd keeps."""
+claims hold for them: every chart line, table cell and named fact is the recorded file's, the
+floating-point count is PyTorch's own, and the GPT-2-scale memory is what autograd keeps."""
 
+import copy
+import dataclasses
+import json
 import re
+from datetime import datetime
 
 import pytest
 import torch
 from editions import PREFIXES
-from site_tools import page_soup
+from site_tools import REPO, page_soup
 from torch.utils.flop_counter import FlopCounterMode
 
 from snippets.attention import MultiHeadAttention
-from snippets.benchmark import IMPLEMENTATIONS, MODES, achieved, attention_flops, load_recorded
+from snippets.benchmark import IMPLEMENTATIONS, MODES, achieved, attention_flops, load_recorded, recorded_facts
 from snippets.experiments.score_memory import (
     GPT2_SMALL,
     attention_matrix_bytes,
@@ -26,6 +30,104 @@ def recorded(implementation, num_tokens, mode):
     (row,) = [r for r in RECORDED["results"]
               if (r["implementation"], r["num_tokens"], r["mode"]) == (implementation, num_tokens, mode)]
     return row
+
+
+def facts_from_the_file(raw):
+    """What each of ``recorded_facts``'s names should be, worked out here from the file's JSON alone."""
+    settings, lengths = raw["settings"], raw["settings"]["lengths"]
+    batch, d_model, longest = settings["batch"], settings["d_model"], max(lengths)
+
+    def row(implementation, mode, num_tokens=longest):
+        (found,) = [r for r in raw["results"]
+                    if (r["implementation"], r["mode"], r["num_tokens"]) == (implementation, mode, num_tokens)]
+        return found
+
+    def mib(implementation, mode, num_tokens=longest):
+        return row(implementation, mode, num_tokens)["peak_bytes"] / 2**20
+
+    train, dropout = "forward+backward", "forward+backward, dropout 0.1"
+    fastest = min((r for r in raw["results"] if (r["mode"], r["num_tokens"]) == ("forward", longest)),
+                  key=lambda r: r["median_s"])
+    # Projections of every token, then the scores and weighted sums of the lower triangle with its diagonal.
+    flop = 8 * batch * longest * d_model**2 + 2 * batch * d_model * longest * (longest + 1)
+    return {
+        "d_model": d_model,
+        "num_heads": settings["num_heads"],
+        "batch": batch,
+        "min_tokens": min(lengths),
+        "max_tokens": longest,
+        "threads": raw["threads"],
+        "machine": {key: raw[key] for key in ("torch_version", "system", "architecture", "cpu_vendor")},
+        "date": datetime.fromisoformat(raw["date"]).date().isoformat(),
+        "minutes_taken": raw["seconds_taken"] / 60,
+        "load_before": raw["load_average_1min"]["before"],
+        "load_after": raw["load_average_1min"]["after"],
+        "mha_forward_mib_at_min_tokens": mib("MultiHeadAttention", "forward", min(lengths)),
+        "mha_forward_mib": mib("MultiHeadAttention", "forward"),
+        "sdp_forward_mib": mib("SDPAttention", "forward"),
+        "sdp_train_mib": mib("SDPAttention", train),
+        "sdp_train_dropout_mib": mib("SDPAttention", dropout),
+        "mha_train_dropout_mib": mib("MultiHeadAttention", dropout),
+        "sdp_train_s": row("SDPAttention", train)["median_s"],
+        "mha_train_s": row("MultiHeadAttention", train)["median_s"],
+        "sdp_train_dropout_s": row("SDPAttention", dropout)["median_s"],
+        "mha_train_dropout_s": row("MultiHeadAttention", dropout)["median_s"],
+        "sdp_worst_dropout_ratio": max(row("SDPAttention", dropout, n)["ratio_to_fastest"] for n in lengths),
+        "attention_gflop": flop / 1e9,
+        "matmul_size": raw["matmul_size"],
+        "matmul_gflops": raw["matmul_flops_per_s"] / 1e9,
+        "fastest_forward": fastest["implementation"],
+        "fastest_forward_gflops": flop / fastest["median_s"] / 1e9,
+        "fastest_forward_percent_of_matmul": 100 * flop / fastest["median_s"] / raw["matmul_flops_per_s"],
+    }
+
+
+def another_run(raw):
+    """The recorded run changed in every number a fact reads: its shortest and longest lengths dropped,
+    every time, ratio and peak changed by a different amount per row, SDPAttention's forward calls made
+    the slowest, and a new stamp."""
+    changed = copy.deepcopy(raw)
+    kept = sorted(raw["settings"]["lengths"])[1:-1]
+    changed["settings"] |= {"lengths": kept, "batch": 3, "d_model": 96, "num_heads": 6}
+    changed["results"] = [r for r in changed["results"] if r["num_tokens"] in kept]
+    for index, r in enumerate(changed["results"]):
+        r["median_s"] *= 1 + index / 50
+        r["ratio_to_fastest"] *= 1 + index / 70
+        r["peak_bytes"] += index * 2**20
+        if (r["implementation"], r["mode"]) == ("SDPAttention", "forward"):
+            r["median_s"] *= 10  # so that another implementation is the fastest
+    changed |= {"threads": 7, "date": "2031-05-17T23:59:00+00:00", "seconds_taken": 61.0, "matmul_size": 512,
+                "matmul_flops_per_s": 1.5e11, "load_average_1min": {"before": 3.25, "after": 0.5},
+                "torch_version": "9.9.9", "cpu_vendor": "AuthenticAMD"}
+    return changed
+
+
+@pytest.mark.parametrize("which", ["the recorded run", "another run"])
+def test_every_recorded_fact_is_the_number_the_recorded_file_holds(which, tmp_path):
+    """On the recorded file, and on a changed copy of it, so that no fact can be a number typed in."""
+    path = REPO / "docs" / "data" / "benchmark-cpu.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    if which == "another run":
+        recorded_run, raw, path = facts_from_the_file(raw), another_run(raw), tmp_path / "another-run.json"
+        path.write_text(json.dumps(raw), encoding="utf-8")
+        same = [name for name, value in facts_from_the_file(raw).items() if value == recorded_run[name]]
+        assert not same, f"another_run leaves these facts as they were, so it cannot catch them typed in: {same}"
+    expected, facts = facts_from_the_file(raw), dataclasses.asdict(recorded_facts(path))
+    assert facts.keys() == expected.keys(), "a fact with no check here, or a check of no fact"
+    wrong = {name: (facts[name], value) for name, value in expected.items()
+             if facts[name] != (pytest.approx(value, rel=1e-12) if isinstance(value, float) else value)}
+    assert not wrong, f"{which}: fact -> (recorded_facts, the file's): {wrong}"
+
+
+def test_no_performance_page_computes_its_numbers_from_the_recorded_file_itself():
+    """Pages name facts (``recorded_facts().max_tokens``); the expressions behind them live in benchmark."""
+    pages = sorted((REPO / "docs").glob("performance*.md"))
+    assert [page.name for page in pages] == ["performance.ja.md", "performance.ko.md", "performance.md"]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "recorded_facts()." in text, page.name
+        for call in ("load_recorded(", "recorded_value(", "achieved(", "attention_flops("):
+            assert call not in text, f"{page.name} computes {call}...) instead of naming a fact"
 
 
 @pytest.mark.parametrize("edition", PREFIXES)

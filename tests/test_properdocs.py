@@ -3,13 +3,12 @@ the way off MkDocs 1.x, proven by a build with each and a byte-for-byte comparis
 
 import calendar
 import datetime
-import os
 import re
 import subprocess
 import sys
 
 import pytest
-from conftest import REPO
+from site_tools import copy_site, environment
 
 pytestmark = pytest.mark.site
 
@@ -29,13 +28,15 @@ TIMING_CELL = re.compile(r"\d+\.\d +\d+\.\d\d( +\d+\.\d)")  # ms, x best, then M
 LASTMOD = re.compile(r"<lastmod>(\d{4}-\d\d-\d\d)</lastmod>")
 
 
-def properdocs_build(site, date):
-    """`properdocs build --strict` of this repository into ``site``, dated ``date``; its output if it failed."""
+def properdocs_build(copy, site, date):
+    """`properdocs build --strict` of the site copied into ``copy``, into ``site``, dated ``date``; its output
+    if it failed. The copy has no `.cache/` of its own, so ProperDocs converts every notebook itself rather
+    than reusing what the MkDocs build's mkdocs-jupyter cached."""
     epoch = calendar.timegm(datetime.date.fromisoformat(date).timetuple())
     result = subprocess.run(
         [sys.executable, "-m", "properdocs", "build", "--strict", "-f", "mkdocs.yml", "--site-dir", str(site)],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": str(epoch)},
+        cwd=copy, capture_output=True, text=True, timeout=300,
+        env={**environment(copy), "SOURCE_DATE_EPOCH": str(epoch)},
     )
     return None if result.returncode == 0 else result.stdout + result.stderr
 
@@ -81,9 +82,10 @@ def files(site):
 def test_properdocs_builds_the_same_site_as_mkdocs_but_for_the_generator_tag_and_the_live_timings(
     built_site, tmp_path
 ):
+    copy_site(tmp_path)
     site = tmp_path / "site"
     date = LASTMOD.search((built_site / "sitemap.xml").read_text(encoding="utf-8")).group(1)
-    failure = properdocs_build(site, date)
+    failure = properdocs_build(tmp_path, site, date)
     assert failure is None, f"properdocs build --strict failed:\n{failure}"
     generator = GENERATOR.search((site / "index.html").read_text(encoding="utf-8")).group()
     assert "ProperDocs" in generator, f"the second build did not run ProperDocs: {generator}"
