@@ -154,7 +154,7 @@ class Directives:
 
     def _standalone(self, program, page):
         """The run-it box of a page with code, and its "From earlier pages" block when it reuses anything."""
-        lang, name, text = page.lang, page.name, ""
+        lang, name = page.lang, page.name
         links = {kind: page.link(f"{prefix(lang)}downloads/{name}.{kind}") for kind in ("py", "ipynb")}
         text = words.PAGE[lang]["run_it"].format(name=name, **links)
         if any(entry.name == name for entry in catalog.NOTEBOOK_PAGES):

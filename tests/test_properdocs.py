@@ -21,7 +21,7 @@ GENERATOR = re.compile(r'<meta name="generator" content="[^"]*">')
 #    how many timed calls each median is of (snippets/benchmark.py, table_rows). Only ms and x best are
 #    blanked: the peak MiB counts PyTorch's allocations and the call counts are fixed, so both must agree.
 TIMING_ROW = re.compile(r"^ *\d+  \S+(?: +\d+\.\d +\d+\.\d\d +\d+\.\d){3} +\d+/\d+/\d+$", re.M)
-TIMING_CELL = re.compile(r"\d+\.\d +\d+\.\d\d( +\d+\.\d)")  # ms, x best, then MiB (kept)
+TIMING_CELL = re.compile(r" +\d+\.\d +\d+\.\d\d( +\d+\.\d)")  # ms, x best, then MiB (kept)
 # Not a difference but an input: the sitemap's <lastmod> and its .gz header carry the build's UTC date, so
 # the ProperDocs build is given the MkDocs build's date (SOURCE_DATE_EPOCH, which both read) and two builds
 # either side of midnight still agree.
@@ -47,7 +47,8 @@ def normalised(path):
     if path.suffix != ".html":
         return data
     text = GENERATOR.sub('<meta name="generator" content="...">', data.decode("utf-8"))
-    text = TIMING_ROW.sub(lambda row: TIMING_CELL.sub(r"ms x-best\1", row.group()), text)
+    # The padding before a time changes with its number of digits, so it goes with the time.
+    text = TIMING_ROW.sub(lambda row: TIMING_CELL.sub(r" ms x-best\1", row.group()), text)
     return text.encode("utf-8")
 
 
