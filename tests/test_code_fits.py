@@ -3,29 +3,26 @@
 Wider lines scroll sideways and hide their last values under the copy button (tests/test_browser.py
 checks the rendered pages; this test finds the same lines in seconds, without a browser)."""
 
+import re
+
 import pytest
+from conftest import REPO
 
 from engine import catalog, runner
+from engine.standalone import BLOCK
 
 WIDTH = 76
 
-# Every module whose sections pages 3.3 to 3.6 show, in their walk-throughs or their "From earlier pages"
-# blocks. attention.py and sentence.py have sections but print nothing of their own.
-MODULES = (
-    "chapter.simple_attention",
-    "chapter.trainable_attention",
-    "chapter.causal_attention",
-    "chapter.multihead_attention",
-    "attention",
-    "sentence",
-    "questions.overflow",
-    "questions.padding",
-    "questions.head_scaling",
-)
+# Every module whose sections pages 3.3 to 3.6 show, read off those pages' directives: walk-throughs, and
+# attention.py and sentence.py, which have sections but print nothing of their own.
+CHAPTER_PAGES = [page for page in catalog.PAGES if re.match(r"3\.[3-6] ", page.titles["en"])]
+MODULES = sorted({match["module"] for page in CHAPTER_PAGES
+                  for match in BLOCK.finditer((REPO / "docs" / page.source).read_text(encoding="utf-8"))})
 WALKTHROUGHS = [name for name in MODULES if name in catalog.WALKTHROUGHS]
 
 
 def test_the_walkthroughs_are_the_modules_that_print():
+    assert len(CHAPTER_PAGES) == 4
     assert set(MODULES) - set(WALKTHROUGHS) == {"attention", "sentence"}
 
 
