@@ -5,6 +5,8 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
+from editions import PREFIXES
+from site_tools import page_soup
 
 from snippets.attention import causal_mask
 
@@ -189,3 +191,92 @@ def test_unmasked_generation_loss_gets_worse_as_training_goes_on(ns):
     at_40 = losses[steps.index(40)]
     message = f"generation loss at step 0, step 40 and the end: {losses[0]}, {at_40}, {losses[-1]}"
     assert losses[-1] > at_40 + 0.5 > losses[0] + 0.5, message
+
+
+# Why it works: where the trained heads look. Margins: the run (on this machine) gives the masked model's
+# chosen head 0.97 of its attention on t-1 and the unmasked model's 0.98 on t+1, against 0.16 and 0.07
+# before training; 0.8 leaves room for another CPU's rounding and fails for untrained or swapped models.
+LOOKS_THERE = 0.8
+
+
+def test_the_masked_models_chosen_head_fetches_the_previous_token_and_almost_nothing_else(ns):
+    shares, head = ns["shares"]["masked"], ns["job"]["masked"]
+    assert shares[-1][head] > LOOKS_THERE, f"head {head} puts {shares[-1][head]:.3f} on t-1"
+    assert shares[1].max() < 1e-6, "the masked model put attention on the future"
+    rows = ns["maps"]["masked"].argmax(dim=1).tolist()
+    assert rows[1:] == list(range(len(rows) - 1)), f"the strongest key of each query t >= 1 is not t-1: {rows}"
+    itself = ns["maps"]["masked"].diagonal()
+    assert itself[1:].max() < 0.05, f"the page says its share on t is position 0's, which sees only itself: {itself}"
+
+
+def test_the_unmasked_models_chosen_head_looks_at_the_answer_and_so_does_its_other_head(ns):
+    shares, head = ns["shares"]["unmasked"], ns["job"]["unmasked"]
+    assert shares[1][head] > LOOKS_THERE, f"head {head} puts {shares[1][head]:.3f} on t+1"
+    assert shares[1][1 - head] > 0.5, f"the other head puts {shares[1][1 - head]:.3f} on t+1"
+    rows = ns["maps"]["unmasked"].argmax(dim=1).tolist()
+    assert rows[:-1] == list(range(1, len(rows))), f"the strongest key of each query t < T-1 is not t+1: {rows}"
+
+
+def test_before_training_no_head_looks_anywhere_in_particular(ns):
+    """The page says the untrained heads spread their attention over what they can see."""
+    for name, shares in ns["shares_before"].items():
+        strongest = max(s.max().item() for s in shares.values())
+        assert strongest < 0.3, f"{name}: an untrained head puts {strongest:.3f} on one offset"
+
+
+def test_the_head_that_does_the_job_is_the_one_whose_silencing_costs_the_most(ns):
+    """Both models have two heads, so the page's "the other head" is head 1 - job."""
+    for name, losses in ns["silenced"].items():
+        assert len(losses) == 2, f"{name}: the page is written for two heads, not {len(losses)}"
+        assert losses[ns["job"][name]] == max(losses) > ns["held_out"][name], f"{name}: {losses}"
+    masked, full = ns["silenced"]["masked"], ns["held_out"]["masked"]
+    job = ns["job"]["masked"]
+    assert masked[1 - job] - full < 0.25 * (masked[job] - full), f"the other head is not the minor one: {masked}"
+
+
+def test_silencing_a_head_zeroes_its_slice_of_the_context_and_nothing_else(ns):
+    """held_out_loss recomputed by hand: the block with one head's context vectors set to 0."""
+    x, y = ns["eval_x"], ns["eval_y"]
+    for name, model in ns["models"].items():
+        block, attn = model.blocks[0], model.blocks[0].attn
+        with torch.no_grad():
+            h = model.embed(x)
+            values = attn.split_heads(attn.W_value(block.norm1(h)))
+            for head in range(attn.num_heads):
+                context = ns["attention_weights"](model, x) @ values
+                context[:, head] = 0
+                h1 = h + attn.out_proj(context.transpose(1, 2).flatten(2))
+                logits = model.out_head(model.final_norm(h1 + block.mlp(block.norm2(h1))))
+                expected = F.cross_entropy(logits.flatten(0, 1), y.flatten()).item()
+                assert ns["silenced"][name][head] == pytest.approx(expected, abs=1e-5), f"{name} head {head}"
+    assert ns["held_out"]["masked"] == pytest.approx(ns["one_pass"], abs=1e-6), "silencing nothing changed the loss"
+
+
+def test_offset_shares_agree_with_the_recorded_attention_to_the_next_position(ns):
+    for name, shares in ns["shares"].items():
+        assert shares[1].mean().item() == pytest.approx(final(ns, name, "next_token_attention"), abs=1e-6), name
+
+
+def test_the_maps_are_the_chosen_heads_weights_averaged_over_the_held_out_batch(ns):
+    for name, model in ns["models"].items():
+        with torch.no_grad():
+            weights = ns["attention_weights"](model, ns["eval_x"])[:, ns["job"][name]]
+        torch.testing.assert_close(ns["maps"][name], weights.mean(dim=0), msg=name)
+        torch.testing.assert_close(ns["maps"][name].sum(dim=1), torch.ones(ns["context_length"]), msg=name)
+
+
+@pytest.mark.parametrize("edition", PREFIXES)
+def test_each_edition_draws_the_two_learned_maps_from_the_run(built_site, ns, edition):
+    """Each figure is a corner of the run's map: its labels are positions from 0, its cells the weights."""
+    soup = page_soup(built_site / f"{edition}dark-room" / "index.html")
+    for name in ("masked", "unmasked"):
+        found = soup.select(f'figure.diagram[data-source*=\'maps["{name}"]\'] svg.figure-heatmap')
+        assert len(found) == 1, f"{edition}dark-room: {len(found)} maps of the {name} model"
+        labels = found[0].select("text.label")
+        cols = [int(label.get_text()) for label in labels if label.has_attr("transform")]
+        rows = [int(label.get_text()) for label in labels if not label.has_attr("transform")]
+        assert rows == list(range(len(rows))) and cols == list(range(len(cols))), f"labels {rows}, {cols}"
+        assert 1 < len(rows) < len(cols), f"{len(rows)} x {len(cols)}: the crop must show each query's t+1"
+        drawn = [float(cell["data-value"]) for cell in found[0].select("rect.cell")]
+        expected = ns["maps"][name][: len(rows), : len(cols)].flatten().tolist()
+        assert drawn == pytest.approx(expected, abs=1e-4), f"{edition}dark-room: the {name} map is not the run's"

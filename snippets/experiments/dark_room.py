@@ -1,4 +1,8 @@
-"""Training without the causal mask: the model learns to copy the next token, and nothing that generates."""
+"""Training without the causal mask: the model learns to copy the next token, and nothing that generates.
+
+Opened up after training, the masked model's attention fetches the token before each position, which
+the data needs; the unmasked model's looks at the token after it, the answer.
+"""
 
 # Reused from other modules. A page shows their definitions in its "From earlier pages" block.
 from snippets.attention import MultiHeadAttention
@@ -239,6 +243,69 @@ with torch.no_grad():
 for name, losses in per_position.items():
     print(f"{name:>8} loss by position:", " ".join(f"{loss:.2f}" for loss in losses.tolist()))
 # --8<-- [end:where_the_loss_is]
+
+# --8<-- [start:attention_by_offset]
+offsets = range(-3, 4)  # from t-3 to t+3: the positions around each query t
+
+
+@torch.no_grad()
+def offset_shares(model, x):
+    """Per head: the mean weight a query at t puts on position t + offset, over the queries that have one."""
+    weights = attention_weights(model, x)  # (batch, heads, T, T)
+    return {k: weights.diagonal(offset=k, dim1=-2, dim2=-1).mean(dim=(0, 2)) for k in offsets}
+
+
+untrained = {name: TinyGPT() for name in models}  # given the starting weights that two_models kept
+for name, model in untrained.items():
+    model.load_state_dict(initial_weights[name])
+shares = {name: offset_shares(model, eval_x) for name, model in models.items()}
+shares_before = {name: offset_shares(model, eval_x) for name, model in untrained.items()}
+
+
+def print_row(label, values):
+    print(f"{label:<19}" + "".join(f"{value:6.2f}" for value in values))
+
+
+print("mean attention on each position near the query t, over the held-out batch")
+print(" " * 19 + "".join(f"{'t' if k == 0 else f't{k:+d}':>6}" for k in offsets))
+for name in models:
+    before, after = shares_before[name], shares[name]
+    print_row(f"{name:>8} untrained", [before[k].mean() for k in offsets])  # both heads, before training
+    for head in range(len(after[0])):
+        print_row(f"{'':>8} head {head}", [after[k][head] for k in offsets])
+    print_row(f"{'':>8} both heads", [after[k].mean() for k in offsets])
+# --8<-- [end:attention_by_offset]
+
+# --8<-- [start:the_head_that_does_the_job]
+@torch.no_grad()
+def held_out_loss(model, switched_off=()):
+    """Loss on the held-out batch, with the first block's heads in switched_off silenced (their output set to 0)."""
+    attn = model.blocks[0].attn
+
+    def silence(module, args):  # runs just before out_proj, on the heads' outputs side by side
+        context = args[0].clone()
+        for head in switched_off:
+            context[..., head * attn.head_dim : (head + 1) * attn.head_dim] = 0
+        return (context,)
+
+    hook = attn.out_proj.register_forward_pre_hook(silence)
+    try:
+        return F.cross_entropy(model(eval_x).flatten(0, 1), eval_y.flatten()).item()
+    finally:
+        hook.remove()
+
+
+# The head that does the job is the one the model can least do without: silencing it costs the most loss.
+held_out, silenced, job, maps = {}, {}, {}, {}
+for name, model in models.items():
+    held_out[name] = held_out_loss(model)
+    silenced[name] = [held_out_loss(model, [head]) for head in range(model.blocks[0].attn.num_heads)]
+    job[name] = silenced[name].index(max(silenced[name]))
+    with torch.no_grad():
+        maps[name] = attention_weights(model, eval_x)[:, job[name]].mean(dim=0)  # (T, T), mean over the batch
+    without = ", ".join(f"head {h} silenced {loss:.3f}" for h, loss in enumerate(silenced[name]))
+    print(f"{name:>8}: held-out loss {held_out[name]:.3f}, {without} -> head {job[name]} does the job")
+# --8<-- [end:the_head_that_does_the_job]
 
 # --8<-- [start:one_pass_is_enough]
 with torch.no_grad():
