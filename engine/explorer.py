@@ -61,3 +61,51 @@ def partly_dropped_query(causal):
             row_sum = causal["dropped_weights"][i].sum().item()
             return {"token": tokens[i], "kept": kept, "visible": i + 1, "sum": row_sum}
     raise ValueError("dropout kept or dropped every row whole; no row shows a partial sum")
+
+
+# The 3.6 stage (docs/assets/explorer-heads.js): heads side by side.
+
+HEAD_CASES = (("mha_run", "mha"), ("wider_run", "wider"))  # (section, module name) in multihead_attention
+
+
+def heads_state(multihead):
+    """The 3.6 stage's data, from the run of ``multihead_attention`` (its namespace, name -> value): the
+    chapter's text, the batch's shape, and for the chapter's MultiHeadAttention (d_out = 2 over 2 heads)
+    and the wider one (d_out = 4 over 2 heads) their sizes and weights, each matrix stored as (in, out)
+    so that a projection is ``x @ W``. The page computes on one text: the batch must hold copies of it.
+    """
+    batch = multihead["batch"]
+    if not all(text.equal(batch[0]) for text in batch):
+        raise ValueError("the 3.6 stage shows one text: every text of the batch must be the same")
+    cases = []
+    for section, name in HEAD_CASES:
+        module = multihead[name]
+        if module.W_query.bias is not None or module.dropout.p:
+            raise ValueError(f"{name}: the 3.6 stage computes without query, key and value biases and dropout")
+        cases.append({
+            "section": section,
+            "d_out": module.d_out,
+            "num_heads": module.num_heads,
+            "head_dim": module.head_dim,
+            **{part: _rounded(getattr(module, f"W_{part}").weight.T) for part in ("query", "key", "value")},
+            "out": _rounded(module.out_proj.weight.T),
+            "out_bias": _rounded(module.out_proj.bias[None])[0],
+        })
+    return {"tokens": list(tokens), "shape": list(batch.shape), "inputs": _rounded(batch[0]), "cases": cases}
+
+
+def heads_state_json(multihead):
+    """:func:`heads_state` as compact JSON, safe inside a ``<script type="application/json">``."""
+    return json.dumps(heads_state(multihead), separators=(",", ":")).replace("</", "<\\/")
+
+
+def head_weights(module, x):
+    """The attention weights a MultiHeadAttention computes for ``x``, (b, num_heads, T, T), recorded
+    from its own forward pass as it hands them to its dropout: the static figures show what it uses."""
+    recorded = []
+    hook = module.dropout.register_forward_hook(lambda _module, _inputs, output: recorded.append(output.detach()))
+    try:
+        module(x)
+    finally:
+        hook.remove()
+    return recorded[0]

@@ -35,6 +35,17 @@ print(context_vecs)
 print("context_vecs.shape:", context_vecs.shape)
 # --8<-- [end:mha_run]
 
+# --8<-- [start:wider_run]
+torch.manual_seed(123)
+wider = MultiHeadAttention(
+    d_in, d_out=4, context_length=context_length, dropout=0.0, num_heads=2
+)
+wider_vecs = wider(batch)
+print(wider_vecs)
+# d_out 4 in total: each head is 2 wide
+print("wider_vecs.shape:", wider_vecs.shape, "head_dim:", wider.head_dim)
+# --8<-- [end:wider_run]
+
 # --8<-- [start:split_shapes]
 projected = mha.W_query(batch)
 print("after W_query:    ", projected.shape)  # (b, num_tokens, d_out)
