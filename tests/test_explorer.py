@@ -57,7 +57,7 @@ READ = """() => {
     rowsMarked: [...root.querySelectorAll(".explorer-steps tbody tr")].map((row) => row.className),
     plane: Object.fromEntries(kinds.map((kind) => [kind, marks(kind)])),
     valueWeights: [...root.querySelectorAll("line.value")].map((line) => Number(line.dataset.weight)),
-    planeShown: !root.querySelector(".explorer-panels").hidden,
+    planeShown: root.querySelector("svg[data-panel=scores]").getClientRects().length > 0,
   };
 }"""
 
@@ -162,7 +162,7 @@ def assert_matches_pytorch(page, setting, x, multiplier, query, runs, W=None, vi
     for row, (cells, weights) in enumerate(zip(shown["heatmap"], truth["weights"], strict=True)):
         assert_close([float(value) for value, _ in cells], weights, 1e-5, f"{where}: heatmap row {row}")
         assert_close([number(text) for _, text in cells], weights, 0.005 + 1e-6, f"{where}: heatmap row {row} text")
-    assert shown["planeShown"] == (setting[0] != "none"), f"{where}: the plane is shown only with weights"
+    assert shown["planeShown"] == (setting[0] != "none"), f"{where}: the plane is drawn only with weights"
     if setting[0] == "none":
         assert_points(shown["plane"]["input"], x, f"{where}: 3-D embedding", dims=("x", "y", "z"))
     else:

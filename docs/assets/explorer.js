@@ -26,7 +26,7 @@
           "draw their own weights after torch.manual_seed(789), so they are not 3.4's. To see what the mask or " +
           "dropout does by itself, keep 3.4's weights and switch only them.",
       },
-      swapped: (from, to) => ` This stage also changed the weights, from “${from}” to “${to}”, as the chapter does.`,
+      swapped: (from, to) => ` Pressing this stage also changed the weights, from “${from}” to “${to}”: each stage uses its own section's weights.`,
       switchLegend: "One change at a time",
       switches: { scaled: "divide by √d_k", masked: "causal mask", dropout: "dropout (training)" },
       notes: {
@@ -70,7 +70,7 @@
       contextPanel: (q) => `The values, and the context vector z of “${q}”: each value times its weight, ` +
         "laid head to tail (thicker arrows weigh more).",
       viewLegend: "Matrix drawn below",
-      spacePanel: (name) => `The six embeddings in 3-D. The dashed line is the direction ${name} sends to 0.`,
+      spacePanel: (name) => "The six embeddings in 3-D." + (name ? ` The dashed line is the direction ${name} sends to 0.` : ""),
       imagePanel: (name) => `The same six, times ${name}: 3 numbers each become 2.`,
       noPlane: "With no weights (3.3), queries, keys and values are the 3-D embeddings themselves: choose weights to see them in a plane.",
       kinds: { query: "query", key: "key", value: "value" },
@@ -98,7 +98,7 @@
           "torch.manual_seed(789)のあとで自分の重みを作るので、3.4の重みとは別物です。マスクやドロップアウトだけの" +
           "効果を見るには、3.4の重みのまま、それらだけを切り替えてください。",
       },
-      swapped: (from, to) => `この段階では、章と同じように重みも「${from}」から「${to}」に替わりました。`,
+      swapped: (from, to) => `この段階を選んだので、重みも「${from}」から「${to}」に替わりました。段階ごとに、その節の重みを使います。`,
       switchLegend: "1つずつ切り替える",
       switches: { scaled: "√d_kで割る", masked: "因果マスク", dropout: "ドロップアウト（学習時）" },
       notes: {
@@ -143,7 +143,7 @@
       contextPanel: (q) => `バリューと、「${q}」のコンテキストベクトルz。各バリューに重みを掛けて、矢印を順につなげたものです` +
         "（重みの大きいバリューほど矢印が太くなります）。",
       viewLegend: "下に描く行列",
-      spacePanel: (name) => `6つの埋め込み（3次元）。破線は、${name}が0に写す方向です。`,
+      spacePanel: (name) => "6つの埋め込み（3次元）。" + (name ? `破線は、${name}が0に写す方向です。` : ""),
       imagePanel: (name) => `同じ6つに${name}を掛けたもの。3つの数が2つになります。`,
       noPlane: "重みがない場合（3.3）、クエリ・キー・バリューは3次元の埋め込みそのものです。平面で見るには、重みを選んでください。",
       kinds: { query: "クエリ", key: "キー", value: "バリュー" },
@@ -171,7 +171,7 @@
           "torch.manual_seed(789) 다음에 자기 가중치를 새로 뽑으므로 3.4의 가중치와 다릅니다. 마스크나 드롭아웃만의 " +
           "효과를 보려면 3.4의 가중치를 그대로 두고 그것만 켜고 끄세요.",
       },
-      swapped: (from, to) => ` 이 단계에서는 3장에서처럼 가중치도 “${from}”에서 “${to}”로 바뀌었습니다.`,
+      swapped: (from, to) => ` 이 단계를 고르면서 가중치도 “${from}”에서 “${to}”로 바뀌었습니다. 단계마다 그 절의 가중치를 씁니다.`,
       switchLegend: "하나씩 바꾸기",
       switches: { scaled: "√d_k로 나누기", masked: "인과 마스크", dropout: "드롭아웃(훈련할 때)" },
       notes: {
@@ -216,8 +216,8 @@
       contextPanel: (q) => `값 벡터들과 “${q}”의 문맥 벡터 z. 각 값 벡터에 가중치를 곱해 차례로 이어 붙인 것입니다` +
         "(가중치가 클수록 화살표가 굵습니다).",
       viewLegend: "아래에 그릴 행렬",
-      spacePanel: (name) => `임베딩 6개(3차원). 점선은 ${name}이 0으로 보내는 방향입니다.`,
-      imagePanel: (name) => `같은 6개에 ${name}을 곱한 것. 수 3개가 2개가 됩니다.`,
+      spacePanel: (name) => "임베딩 6개(3차원)." + (name ? ` 점선은 ${name}가 0으로 보내는 방향입니다.` : ""),
+      imagePanel: (name) => `같은 6개에 ${name}를 곱한 것. 수 3개가 2개가 됩니다.`,
       noPlane: "가중치가 없으면(3.3) 쿼리, 키, 값은 3차원 임베딩 그 자체입니다. 평면에서 보려면 가중치를 고르세요.",
       kinds: { query: "쿼리", key: "키", value: "값 벡터" },
       handle: (kind, token, at) => `“${token}”의 ${kind}, ${at}`,
@@ -339,7 +339,8 @@
   const presetButtons = PRESETS.map((preset) => {
     const button = el("button", { type: "button", "data-preset": preset.id, text: T.presets[preset.id] });
     button.addEventListener("click", () => {
-      const swapped = preset.weights !== state.weights ? state.weights : null;
+      const real = (w) => w !== "none"; // a swap between two sets of weights, not to or from none
+      const swapped = preset.weights !== state.weights && real(preset.weights) && real(state.weights) ? state.weights : null;
       Object.assign(state, preset);
       state.swapped = swapped;
       update();
@@ -794,7 +795,7 @@
     const name = NAMES[state.view];
     const frame = [[0.87, -0.5], [-0.87, -0.5], [0, 1], ...(view ? lost(view).ends : [])]; // the axes' ends and the lost line's
     paint("space", [...state.inputs.map(oblique), ...frame], (m) => drawSpace(m, view));
-    panels.space.caption.textContent = W ? T.spacePanel(name) : "";
+    panels.space.caption.textContent = T.spacePanel(W && name);
     viewGroup.hidden = panels.images.svg.parentElement.hidden = !W;
     if (W) {
       const images = project(state.inputs, view);
