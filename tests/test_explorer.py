@@ -367,7 +367,7 @@ def test_edited_embeddings_and_weights_show_what_pytorch_computes(page, runs, ed
         for setting in EVERY_SETTING:
             if setting[0] == weights:
                 set_up(page, setting)
-                for query in each_query(page, (0, 2, 5)):
+                for query in each_query(page):
                     assert_matches_pytorch(page, setting, x, multiplier, query, runs, W)
 
 
@@ -396,7 +396,8 @@ def test_dragging_an_arrow_moves_it_by_the_pointers_path_and_its_token_by_the_le
     assert_close([(moved[token] - inputs[token]) @ explorer.lost_direction(W[part])], [0.0], 1e-6,
                  "the embedding moved along the direction the matrix loses")
     assert_close(shown_embeddings(page).flatten(), moved.flatten(), 5e-5 + 1e-7, "the embedding fields")
-    assert_matches_pytorch(page, START, moved, 1.0, 1, runs)  # its query, key and value all follow
+    for query in each_query(page):  # its query, key and value all follow, seen from every query
+        assert_matches_pytorch(page, START, moved, 1.0, query, runs)
 
 
 def test_the_keyboard_alone_reaches_an_arrow_moves_it_and_the_change_is_announced(page, runs):
@@ -416,6 +417,43 @@ def test_the_keyboard_alone_reaches_an_arrow_moves_it_and_the_change_is_announce
     page.wait_for_function(  # the announcement of the final state, not of a step on the way
         "parts => parts.every((part) => document.querySelector('[data-role=announcer]').textContent.includes(part))",
         arg=parts)
+
+
+ARROW_COLOURS = """() => {
+  const colour = (selector, property) => getComputedStyle(document.querySelector(selector))[property];
+  return {
+    page: getComputedStyle(document.body).backgroundColor,
+    arrows: Object.fromEntries(["line.query", "line.key", "line.value", "line.context", "line.lost"]
+      .map((selector) => [selector, colour(`#explorer ${selector}`, "stroke")])),
+    handles: ["query", "key", "value"].map((part) => colour(`#explorer .handle.${part}`, "fill")),
+    label: colour("#explorer svg text", "fill"),
+  };
+}"""
+
+
+def luminance(colour):
+    channels = [int(c) / 255 for c in colour[colour.index("(") + 1 : colour.index(")")].split(",")[:3]]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a, b):
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_in_both_schemes_the_arrows_stand_out_from_the_page_and_their_labels_read(browser, server, scheme):
+    """Arrows and their dots at 3:1 against the page at least (WCAG's contrast for graphics), labels at 4.5:1."""
+    page = browser.new_page(color_scheme=scheme)
+    page.goto(server + "explorer/", wait_until="load")
+    page.wait_for_selector("#explorer[data-ready]")
+    found = page.evaluate(ARROW_COLOURS)
+    page.close()
+    drawn = {**found["arrows"], **dict(zip(("query dot", "key dot", "value dot"), found["handles"], strict=True))}
+    faint = {name: colour for name, colour in drawn.items() if contrast(colour, found["page"]) < 3}
+    assert not faint, f"{scheme}: {faint} against {found['page']}"
+    assert contrast(found["label"], found["page"]) >= 4.5, (scheme, found)
 
 
 def test_keyboard_alone_moves_the_query_the_switches_and_the_multiplier(page, runs):
