@@ -252,7 +252,7 @@
   const survivorScale = 1 / (1 - rate); // what dropout multiplies each kept weight by
   const copy = (value) => JSON.parse(JSON.stringify(value));
   const state = {
-    ...PRESETS[2], // 3.4, scaled: SelfAttention_v1's setting, where the chapter first draws 2-D arrows' numbers
+    ...PRESETS[2], // 3.4, scaled: SelfAttention_v1's setting, and 2-D, so the plane shows from the start
     query: 1, // "journey", the chapter's running example
     multiplier: 1,
     view: "query", // the matrix the 3-D view applies
@@ -288,7 +288,7 @@
     const context = weights.map((row) => values[0].map((_, c) => dot(row, column(values, c))));
     const norm = Math.hypot(...queries[state.query]);
     const along = keys.map((k) => (norm ? dot(queries[state.query], k) / norm : 0)); // k · q / |q|
-    return { W, queries, keys, values, dK, divisor, scores, softmaxed, weights, context, norm, along };
+    return { W, queries, keys, values, dK, scores, softmaxed, weights, context, norm, along };
   }
 
   // Dragging an arrow of token j by Δ (2-D) changes x_j by the least that gives exactly Δ:
@@ -340,7 +340,8 @@
     const button = el("button", { type: "button", "data-preset": preset.id, text: T.presets[preset.id] });
     button.addEventListener("click", () => {
       const real = (w) => w !== "none"; // a swap between two sets of weights, not to or from none
-      const swapped = preset.weights !== state.weights && real(preset.weights) && real(state.weights) ? state.weights : null;
+      const swap = preset.weights !== state.weights && real(preset.weights) && real(state.weights);
+      const swapped = swap ? state.weights : null;
       Object.assign(state, preset);
       state.swapped = swapped;
       update();
@@ -417,10 +418,10 @@
     return field;
   }
   const showNumbers = () => fields.forEach((field) => {
-    if (field !== document.activeElement && field.getAttribute("aria-invalid") !== "true") { // never under the reader's typing
-      const value = field.read();
-      if (value !== undefined && Number(field.value) !== Number(value.toFixed(4))) field.value = String(Number(value.toFixed(4)));
-    }
+    if (field === document.activeElement || field.getAttribute("aria-invalid") === "true") return; // the reader's typing
+    const value = field.read();
+    const shown = value === undefined ? null : Number(value.toFixed(4));
+    if (shown !== null && Number(field.value) !== shown) field.value = String(shown);
   });
 
   // The embeddings and the chosen weight matrices, editable: one number field per value.
@@ -439,7 +440,8 @@
   const matrices = el("div", { class: "explorer-matrices" }, ...PARTS.map((part) => {
     const table = el("table", { class: "explorer-matrix", "data-matrix": part },
       el("caption", { text: T.matrixCaption(NAMES[part]) }));
-    table.append(el("tbody", {}, ...data.inputs[0].map((_, r) => el("tr", {}, el("th", { scope: "row", text: String(r + 1) }),
+    table.append(el("tbody", {}, ...data.inputs[0].map((_, r) => el("tr", {},
+      el("th", { scope: "row", text: T.dimHeader(r + 1) }),
       ...[0, 1].map((c) => {
         const W = () => state.W[state.weights]?.[part];
         const field = numberField(T.matrixLabel(NAMES[part], r + 1, c + 1), () => W()?.[r][c], (v) => { W()[r][c] = v; });
@@ -509,7 +511,8 @@
     const u = r.norm ? q.map((v) => v / r.norm) : [1, 0];
     // The query's line through the origin, cut where it leaves the panel.
     const [ox, oy] = m.at([0, 0]);
-    const cuts = [[ox, u[0]], [oy, -u[1]]].filter(([, d]) => d).map(([o, d]) => [-o / d, (SIZE - o) / d].sort((a, b) => a - b));
+    const cuts = [[ox, u[0]], [oy, -u[1]]].filter(([, d]) => d)
+      .map(([o, d]) => [-o / d, (SIZE - o) / d].sort((a, b) => a - b));
     const [lo, hi] = [Math.max(...cuts.map((c) => c[0])), Math.min(...cuts.map((c) => c[1]))];
     const [x1, y1, x2, y2] = [ox + lo * u[0], oy - lo * u[1], ox + hi * u[0], oy - hi * u[1]].map(r1);
     let body = axes(m) + tag("line", { x1, y1, x2, y2, class: "line" });
@@ -519,7 +522,9 @@
       const foot = u.map((v) => v * r.along[j]);
       body += arrow(m, k, foot, `drop${hidden}`) + arrow(m, [0, 0], k, `key${hidden}`);
       const [fx, fy] = m.at(foot);
-      body += tag("circle", { cx: r1(fx), cy: r1(fy), r: 2.5, class: `foot${hidden}`, "data-kind": "along", "data-token": j, "data-value": r.along[j] });
+      body += tag("circle", {
+        cx: r1(fx), cy: r1(fy), r: 2.5, class: `foot${hidden}`, "data-kind": "along", "data-token": j, "data-value": r.along[j],
+      });
       body += handle(m, k, "key", j);
       names.push({ at: m.at(k), text: tokens[j], kind: `label${hidden}` });
     });
@@ -543,7 +548,8 @@
     r.values.forEach((v, j) => {
       const share = v.map((x) => x * r.weights[i][j]);
       const next = end.map((x, c) => x + share[c]);
-      if (r.weights[i][j]) body += arrow(m, end, next, "chain", { "data-kind": "share", "data-token": j, "data-x": share[0], "data-y": share[1] });
+      const marks = { "data-kind": "share", "data-token": j, "data-x": share[0], "data-y": share[1] };
+      if (r.weights[i][j]) body += arrow(m, end, next, "chain", marks);
       end = next;
     });
     const z = r.context[i];
@@ -563,12 +569,15 @@
     return { unit: n.map((v) => v / length), ends: [-reach, reach].map((t) => oblique(n.map((v) => (t * v) / length))) };
   }
   function drawSpace(m, W) {
-    let body = [[1, 0, 0], [0, 1, 0], [0, 0, 1]].map((e, d) => arrow(m, [0, 0], oblique(e), "axes") +
-      tag("text", { x: r1(m.at(oblique(e))[0] - 4), y: r1(m.at(oblique(e))[1] + (d === 2 ? -4 : 12)), class: "tick" }, d + 1)).join("");
+    let body = [[1, 0, 0], [0, 1, 0], [0, 0, 1]].map((e, d) => {
+      const [x, y] = m.at(oblique(e));
+      return arrow(m, [0, 0], oblique(e), "axes") + tag("text", { x: r1(x - 4), y: r1(y + (d === 2 ? -4 : 12)) }, d + 1);
+    }).join("");
     const names = [];
     if (W) {
       const { unit, ends } = lost(W);
-      body += arrow(m, ends[0], ends[1], "lost", { "data-kind": "lost", "data-x": unit[0], "data-y": unit[1], "data-z": unit[2] });
+      const marks = { "data-kind": "lost", "data-x": unit[0], "data-y": unit[1], "data-z": unit[2] };
+      body += arrow(m, ends[0], ends[1], "lost", marks);
       names.push({ at: m.at(ends[1]), text: T.lost, kind: "label lost-label" });
     }
     state.inputs.forEach((x, j) => {
@@ -587,8 +596,8 @@
     return axes(m) + images.map((p, j) => {
       const [cx, cy] = m.at(p);
       names.push({ at: [cx, cy], text: tokens[j], kind: "label" });
-      return arrow(m, [0, 0], p, "point") +
-        tag("circle", { cx: r1(cx), cy: r1(cy), r: 3, class: "point", "data-kind": "image", "data-token": j, "data-x": p[0], "data-y": p[1] });
+      const marks = { "data-kind": "image", "data-token": j, "data-x": p[0], "data-y": p[1] };
+      return arrow(m, [0, 0], p, "point") + tag("circle", { cx: r1(cx), cy: r1(cy), r: 3, class: "point", ...marks });
     }).join("") + labels(names);
   }
 
@@ -648,7 +657,8 @@
     const p = panels[name];
     if (!(drag && drag.svg === p.svg)) p.fit = fit(points);
     const focused = document.activeElement;
-    const key = p.svg.contains(focused) ? `[data-kind=${focused.dataset.kind}][data-token="${focused.dataset.token}"]` : null;
+    const { kind, token } = p.svg.contains(focused) ? focused.dataset : {};
+    const key = kind && `[data-kind=${kind}][data-token="${token}"]`;
     p.svg.innerHTML = draw(p.fit);
     p.svg.dataset.scale = p.fit.s; // SVG units per unit of the plane
     if (key) p.svg.querySelector(key)?.focus();
@@ -668,11 +678,13 @@
     id: "explorer-input-note", class: "explorer-note", hidden: "",
     text: T.inputNote(LIMIT),
   });
-  const scroll = (label, content) => el("div", { class: "explorer-scroll", tabindex: "0", role: "region", "aria-label": label }, content);
+  const scroll = (label, content) =>
+    el("div", { class: "explorer-scroll", tabindex: "0", role: "region", "aria-label": label }, content);
 
   root.append(
     el("div", { class: "explorer-layout" },
-      el("div", { class: "explorer-controls" }, presetGroup, queryGroup, weightsGroup, weightsNote, switchGroup, scale, stageNote),
+      el("div", { class: "explorer-controls" },
+        presetGroup, queryGroup, weightsGroup, weightsNote, switchGroup, scale, stageNote),
       el("div", { class: "explorer-picture" }, hint, noPlane, plane, viewGroup, space),
       el("div", { class: "explorer-numbers" },
         el("div", { class: "explorer-formulas" }, projection, scoreFormula, weightFormula),
