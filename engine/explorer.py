@@ -9,6 +9,8 @@ weight is drawn twice.
 
 import json
 
+import torch
+
 from snippets.sentence import inputs, tokens
 
 
@@ -49,6 +51,18 @@ def initial_state(trainable, causal):
 def initial_state_json(trainable, causal):
     """:func:`initial_state` as compact JSON, safe inside a ``<script type="application/json">``."""
     return json.dumps(initial_state(trainable, causal), separators=(",", ":")).replace("</", "<\\/")
+
+
+def lost_direction(W):
+    """The unit direction of 3-D space that a (3, 2) weight matrix sends to (0, 0): the cross product of
+    its two columns, at right angles to both. The explorer's 3-D view draws it, with the same sign."""
+    n = torch.linalg.cross(W[:, 0], W[:, 1])
+    return n / n.norm()
+
+
+def arrows(kind, vectors, labels):
+    """2-D vectors as labelled arrows for ``figures.plane``: label -> (x, y, kind)."""
+    return {label: (x, y, kind) for label, (x, y) in zip(labels, vectors.tolist(), strict=True)}
 
 
 def partly_dropped_query(causal):

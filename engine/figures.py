@@ -21,7 +21,9 @@ CELL = 46  # size of one heatmap cell, in SVG units
 
 def in_language(lang):
     """The drawing functions, with the words they add themselves in ``lang``."""
-    return SimpleNamespace(**{f.__name__: functools.partial(f, lang=lang) for f in (heatmap, head_split, line_chart)})
+    return SimpleNamespace(**{
+        f.__name__: functools.partial(f, lang=lang) for f in (heatmap, head_split, line_chart, plane)
+    })
 
 
 def _svg(width, height, title, description, body, kind):
@@ -221,6 +223,57 @@ def line_chart(series, *, title, x_label, y_label, guides=None, y_max=None, log=
         words["guides"].format(lines=lines) if lines else ""
     )
     return _svg(width, height, title, description, "".join(parts), "chart")
+
+
+def plane(arrows, *, title, line=None, lang="en"):
+    """Arrows from the origin of a plane, one scale on both axes, each labelled at its tip.
+
+    ``arrows``: label -> (x, y, kind), where kind ("query", "key", "value", "context") sets its colour,
+    as in the explorer's own plane. ``line``: a direction, drawn dashed through the origin, with a
+    dotted perpendicular from the tip of every key onto it: the foot marks the key's length along it.
+    Every arrow keeps its exact coordinates in ``data-x`` and ``data-y``.
+    """
+    size, pad = 300, 36
+    points = {label: (float(x), float(y), kind) for label, (x, y, kind) in arrows.items()}
+    unit = None
+    if line is not None:
+        lx, ly = (float(v) for v in line)
+        unit = (lx / math.hypot(lx, ly), ly / math.hypot(lx, ly))
+    along = {label: x * unit[0] + y * unit[1] for label, (x, y, kind) in points.items() if unit and kind == "key"}
+    feet = {label: (a * unit[0], a * unit[1]) for label, a in along.items()}
+    xs = [0.0] + [p[0] for p in points.values()] + [f[0] for f in feet.values()]
+    ys = [0.0] + [p[1] for p in points.values()] + [f[1] for f in feet.values()]
+    scale = (size - 2 * pad) / (max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0)
+    ox = size / 2 - scale * (min(xs) + max(xs)) / 2
+    oy = size / 2 + scale * (min(ys) + max(ys)) / 2
+
+    def at(x, y):
+        return ox + scale * x, oy - scale * y
+
+    parts = [f'<path class="axes" d="M0 {oy:.1f}H{size}M{ox:.1f} 0V{size}"/>']
+    if unit:  # the line through the origin, from edge to edge of the figure
+        px, py = unit[0], -unit[1]
+        cuts = [sorted(((0 - o) / d, (size - o) / d)) for o, d in ((ox, px), (oy, py)) if d]
+        low, high = max(c[0] for c in cuts), min(c[1] for c in cuts)
+        parts.append(
+            f'<line class="line" x1="{ox + low * px:.1f}" y1="{oy + low * py:.1f}" '
+            f'x2="{ox + high * px:.1f}" y2="{oy + high * py:.1f}"/>'
+        )
+    for label, (fx, fy) in feet.items():
+        (x1, y1), (x2, y2) = at(*points[label][:2]), at(fx, fy)
+        parts.append(f'<line class="drop" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"/>')
+    labelled = _apart({label: at(x, y)[1] - 6 for label, (x, y, _) in points.items()}, gap=12)
+    for label, (x, y, kind) in points.items():
+        tx, ty = at(x, y)
+        parts.append(
+            f'<line class="{kind}" x1="{ox:.1f}" y1="{oy:.1f}" x2="{tx:.1f}" y2="{ty:.1f}" '
+            f'data-x="{x:.6g}" data-y="{y:.6g}"/>'
+            f'<text class="label" x="{min(tx + 7, size - 52):.1f}" y="{labelled[label]:.1f}">{escape(label)}</text>'
+        )
+    words = FIGURES[lang]
+    listed = words["separator"].join(f"{label} ({x:.2f}, {y:.2f})" for label, (x, y, _) in points.items())
+    description = words["plane"].format(arrows=listed)
+    return _svg(size, size, title, description, "".join(parts), "plane")
 
 
 def _readable(value):

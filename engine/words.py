@@ -151,6 +151,7 @@ FIGURES = {
         "separator": "; ",
         "sum": "Σ {sum:.{decimals}f}",
         "sums": "row sums: {sums}",
+        "plane": "Arrows from the origin to: {arrows}.",
     },
     "ja": {
         "query": "クエリ",
@@ -169,6 +170,7 @@ FIGURES = {
         "separator": "、",
         "sum": "合計 {sum:.{decimals}f}",
         "sums": "各行の合計：{sums}",
+        "plane": "原点から次の点へ引いた矢印：{arrows}。",
     },
     "ko": {
         "query": "쿼리",
@@ -187,6 +189,7 @@ FIGURES = {
         "separator": "; ",
         "sum": "합 {sum:.{decimals}f}",
         "sums": "행별 합: {sums}",
+        "plane": "원점에서 다음 점으로 그은 화살표: {arrows}.",
     },
 }
 

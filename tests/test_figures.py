@@ -98,6 +98,27 @@ def test_head_split_draws_every_token_for_every_column_and_each_head():
     assert "head 0" in svg and "head 1" in svg and "head 2" not in svg and "(6, 2)" in svg
 
 
+def test_a_plane_keeps_every_arrow_and_drops_each_key_onto_the_query_line_at_right_angles():
+    """The fallback of the explorer's plane: each arrow keeps its coordinates, and each key's dotted line
+    ends on the query's line, at right angles to it, where its length along the query puts it."""
+    arrows = {"q": (1.0, 2.0, "query"), "a": (2.0, 0.5, "key"), "b": (-1.0, 1.0, "key")}
+    svg = figures.plane(arrows, line=(1.0, 2.0), title="t")
+    drawn = re.findall(r'<line class="(query|key)"[^>]*data-x="([-\d.]+)" data-y="([-\d.]+)"', svg)
+    assert [(kind, float(x), float(y)) for kind, x, y in drawn] == [(k, x, y) for x, y, k in arrows.values()]
+    ox, oy = (float(v) for v in re.search(r'class="axes" d="M0 ([-\d.]+)H300M([-\d.]+) 0V300"', svg).groups()[::-1])
+    scale = float(re.search(r'<line class="query" x1="[-\d.]+" y1="[-\d.]+" x2="([-\d.]+)"', svg).group(1)) - ox
+    drops = [[float(v) for v in d] for d in re.findall(r'class="drop" x1="([-\d.]+)" y1="([-\d.]+)" '
+                                                      r'x2="([-\d.]+)" y2="([-\d.]+)"', svg)]
+    assert len(drops) == 2, "one dotted line for each key"
+    unit = (1 / 5**0.5, 2 / 5**0.5)
+    for (x1, y1, x2, y2), (kx, ky, _) in zip(drops, [arrows["a"], arrows["b"]], strict=True):
+        foot = ((x2 - ox) / scale, (oy - y2) / scale)
+        along = kx * unit[0] + ky * unit[1]
+        assert foot == pytest.approx((along * unit[0], along * unit[1]), abs=0.01)
+        assert abs((x2 - x1) * unit[0] - (y2 - y1) * unit[1]) < 0.2, "the dotted line is not at right angles"
+    assert "q (1.00, 2.00); a (2.00, 0.50); b (-1.00, 1.00)" in svg  # the description gives every arrow
+
+
 def test_line_chart_draws_each_series_and_guide_and_describes_them():
     """A description lists every value of a line of a few points, and the ends of a longer one."""
     long = (list(range(10)), [9.0 - x for x in range(10)])
