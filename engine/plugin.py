@@ -18,6 +18,7 @@ and every rebuild. The temporary notebook folder is removed when the build or th
 
 import os
 import re
+from pathlib import Path
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -235,6 +236,9 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         if config.plugins["i18n"].building:
             return  # an inner pass: the outer build writes every edition's index once all are built
         self.search.write(config.site_dir)
+        for source in sorted(Path(config.docs_dir, "assets").glob("*.css")):
+            target = Path(config.site_dir, "assets", source.name)
+            target.write_text(page_weight.lighter_stylesheet(source.read_text(encoding="utf-8")), encoding="utf-8")
 
     def on_shutdown(self):
         self.notebook_folder.remove()

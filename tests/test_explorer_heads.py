@@ -188,7 +188,7 @@ def stage_at(tab, url):
 
 @pytest.fixture
 def page(tab, server):
-    with stage_at(tab, server + "explorer/") as page:
+    with stage_at(tab, server + "explorer-heads/") as page:
         yield page
 
 
@@ -284,7 +284,7 @@ EDITION_WORDS = {"ja": ("ヘッド0", "コンテキストベクトル"), "ko": (
 
 @pytest.mark.parametrize("lang", EDITION_WORDS)
 def test_each_edition_shows_the_same_numbers_in_its_words(tab, server, run, modules, lang):
-    with stage_at(tab, server + f"{lang}/explorer/") as page:
+    with stage_at(tab, server + f"{lang}/explorer-heads/") as page:
         choose(page, "part", PARTS.index("value"))
         for case, module in enumerate(modules):
             choose(page, "case", case)
@@ -319,7 +319,7 @@ WIDE = """() => {
 
 def test_at_390_pixels_nothing_is_cut_off_and_what_scrolls_is_focusable_and_labelled(browser, server):
     tab = browser.new_page(viewport={"width": 390, "height": 800})
-    with stage_at(tab, server + "explorer/") as page:
+    with stage_at(tab, server + "explorer-heads/") as page:
         for case in (0, 1):
             choose(page, "case", case)
             found = page.evaluate(WIDE)
@@ -333,7 +333,7 @@ def test_without_javascript_one_heatmap_per_head_of_each_case_shows_the_weights_
                                                                                                   modules):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(server + "explorer/", wait_until="load")
+    page.goto(server + "explorer-heads/", wait_until="load")
     assert page.locator("#heads-explorer").is_hidden() and page.locator("#heads-fallback").is_visible()
     figures = page.locator("#heads-fallback figure svg[role=img]")
     drawn = [[float(v) for v in figures.nth(f).evaluate(
@@ -382,9 +382,9 @@ def test_the_stage_refuses_a_batch_of_different_texts(run):
         explorer.heads_state({**run, "batch": batch})
 
 
-def test_the_stages_script_and_styles_send_under_the_budget_and_only_the_explorer_pages_load_them(built_site):
+def test_the_stages_script_and_styles_send_under_the_budget_and_only_its_own_pages_load_them(built_site):
     sent = sum(sent_bytes(built_site / "assets" / name) for name in ("explorer-heads.js", "explorer-heads.css"))
     assert sent <= BUDGET_KB * 1024, f"explorer-heads.js and .css send {sent / 1024:.1f} KB gzipped"
     loading = sorted(str(page.parent.relative_to(built_site)) for page in built_site.rglob("index.html")
                      if "explorer-heads." in page.read_text(encoding="utf-8"))
-    assert loading == ["explorer", "ja/explorer", "ko/explorer"], loading
+    assert loading == ["explorer-heads", "ja/explorer-heads", "ko/explorer-heads"], loading

@@ -209,3 +209,15 @@ def test_the_home_page_and_run_it_yourself_tell_readers_where_the_code_is(built_
             else:
                 without = directives.repository_sentence("", lang)
                 assert without in article.get_text(), f"{edition}{page} does not say how to get the code"
+
+
+def test_the_sites_own_stylesheets_are_sent_without_comments_and_with_every_rule(built_site):
+    from engine.page_weight import lighter_stylesheet
+
+    for source in sorted(DOCS.glob("assets/*.css")):
+        css = source.read_text(encoding="utf-8")
+        assert not re.search(r"[\"'][^\"'\n]*/\*", css), f"{source.name}: a string holds /*, which the cut breaks"
+        sent = (built_site / "assets" / source.name).read_text(encoding="utf-8")
+        assert sent == lighter_stylesheet(css) and "/*" not in sent, source.name
+        without_comments = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+        assert sent.split() == without_comments.split(), f"{source.name}: the cut changed more than comments"
