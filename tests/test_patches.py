@@ -1,4 +1,4 @@
-"""The engine reaches into four third-party internals to keep rebuilds fast and editions apart. Each test
+"""The engine reaches into five third-party internals to keep rebuilds fast and editions apart. Each test
 here fails, with a message naming what moved, when a pinned version no longer has what the engine uses:
 update the engine's code named in the message, or drop the speed-up."""
 
