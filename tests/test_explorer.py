@@ -16,6 +16,7 @@ import torch
 from site_tools import sent_bytes
 
 from engine import explorer, runner
+from snippets import machine
 from snippets.attention import causal_mask
 from snippets.sentence import inputs, tokens
 
@@ -513,6 +514,22 @@ def test_dropout_marks_the_dropped_weights_with_or_without_the_mask_and_rows_sto
             assert shown["rowsMarked"] == marks, f"{setting}, query {tokens[query]!r}"
             sums.append(number(shown["rowSum"]))
         assert any(abs(total - 1) > 0.1 for total in sums), f"every row still sums to 1: {sums}"
+
+
+def test_the_row_sum_says_in_its_own_words_when_dropout_zeroed_or_kept_every_weight_a_query_may_use(page, runs):
+    keep = (runs["chapter.causal_attention"].namespace["dropout_pattern"] != 0).tolist()
+    set_up(page, PRESETS["dropout"])
+    seen = set()
+    for query in each_query(page):
+        kept, visible = sum(keep[query][: query + 1]), query + 1
+        case = "none" if kept == 0 else "all" if kept == visible else "some"
+        text = page.locator("#explorer p.explorer-note:has(span[data-role=row-sum])").inner_text()
+        expected = {"none": f"dropout zeroed all {visible} weights", "all": f"dropout kept all {visible} weights",
+                    "some": f"dropout kept {kept} of the {visible} weights"}[case]
+        assert expected in text and "kept 0 " not in text and "the other 0" not in text, (tokens[query], text)
+        seen.add(case)
+    if machine.dropout_matches_book():  # the book's pattern has rows of all three kinds
+        assert seen == {"none", "some", "all"}, f"the chapter's pattern shows only these cases: {seen}"
 
 
 def test_reset_restores_the_chapters_embeddings_weights_and_numbers(page, runs):

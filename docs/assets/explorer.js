@@ -58,10 +58,11 @@
       stepsCaption: (q) => `Query “${q}” against every token`,
       kept: (scale) => ` (kept, × ${scale})`,
       dropped: " (dropped)",
-      rowSum: (sum, d) => `The weights in this row sum to ${sum}` + (d
-        ? `: dropout kept ${d.kept} of the ${d.seen} weights this query may use, each × ` +
-          `${d.scale}, and zeroed the other ${d.zeroed}, so the sum is no longer 1.`
-        : "."),
+      rowSum: (sum, d) => `The weights in this row sum to ${sum}` + (!d ? "."
+        : !d.kept ? `: dropout zeroed all ${d.seen} weights this query may use, so its context vector is 0.`
+        : !d.zeroed ? `: dropout kept all ${d.seen} weights this query may use, each × ${d.scale}, so the sum is no longer 1.`
+        : `: dropout kept ${d.kept} of the ${d.seen} weights this query may use, each × ` +
+          `${d.scale}, and zeroed the other ${d.zeroed}, so the sum is no longer 1.`),
       heatmapCaption: (q) => `All attention weights at this stage (row: query, column: key); the “${q}” row is the one above`,
       hint: "Drag the dot at the tip of an arrow, or reach it with Tab and move it with the arrow keys: the token's " +
         "embedding changes as little as it can to move that arrow there, and its other arrows follow.",
@@ -131,10 +132,11 @@
       stepsCaption: (q) => `クエリ「${q}」と各トークン`,
       kept: (scale) => `（保持、× ${scale}）`,
       dropped: "（ドロップ）",
-      rowSum: (sum, d) => `この行の重みの合計は${sum}です。` + (d
-        ? `ドロップアウトは、このクエリが使える${d.seen}個の重みのうち${d.kept}個を保持してそれぞれ${d.scale}倍にし、` +
-          `残りの${d.zeroed}個を0にしました。そのため、合計はもう1ではありません。`
-        : ""),
+      rowSum: (sum, d) => `この行の重みの合計は${sum}です。` + (!d ? ""
+        : !d.kept ? `ドロップアウトは、このクエリが使える${d.seen}個の重みをすべて0にしました。そのため、コンテキストベクトルは0です。`
+        : !d.zeroed ? `ドロップアウトは、このクエリが使える${d.seen}個の重みをすべて保持してそれぞれ${d.scale}倍にしました。そのため、合計はもう1ではありません。`
+        : `ドロップアウトは、このクエリが使える${d.seen}個の重みのうち${d.kept}個を保持してそれぞれ${d.scale}倍にし、` +
+          `残りの${d.zeroed}個を0にしました。そのため、合計はもう1ではありません。`),
       heatmapCaption: (q) => `この段階のすべてのアテンション重み（行：クエリ、列：キー）。「${q}」の行が、上の表に示した行です`,
       hint: "矢印の先の点をドラッグするか、Tabキーでその点に移ってから矢印キーで動かしてください。その矢印がそこへ動くように、" +
         "トークンの埋め込みが最小限だけ変わり、同じトークンのほかの矢印も一緒に動きます。",
@@ -204,10 +206,11 @@
       stepsCaption: (q) => `쿼리 “${q}”에 대한 각 토큰의 점수와 가중치`,
       kept: (scale) => ` (남김, × ${scale})`,
       dropped: " (버림)",
-      rowSum: (sum, d) => `이 행의 가중치 합은 ${sum}입니다` + (d
-        ? `. 드롭아웃은 이 쿼리가 쓸 수 있는 가중치 ${d.seen}개 가운데 ${d.kept}개를 남겨 각각 ${d.scale}배로 키우고, ` +
-          `나머지 ${d.zeroed}개를 0으로 만들었습니다. 그래서 합이 더는 1이 아닙니다.`
-        : "."),
+      rowSum: (sum, d) => `이 행의 가중치 합은 ${sum}입니다` + (!d ? "."
+        : !d.kept ? `. 드롭아웃은 이 쿼리가 쓸 수 있는 가중치 ${d.seen}개를 모두 0으로 만들었습니다. 그래서 문맥 벡터는 0입니다.`
+        : !d.zeroed ? `. 드롭아웃은 이 쿼리가 쓸 수 있는 가중치 ${d.seen}개를 모두 남겨 각각 ${d.scale}배로 키웠습니다. 그래서 합이 더는 1이 아닙니다.`
+        : `. 드롭아웃은 이 쿼리가 쓸 수 있는 가중치 ${d.seen}개 가운데 ${d.kept}개를 남겨 각각 ${d.scale}배로 키우고, ` +
+          `나머지 ${d.zeroed}개를 0으로 만들었습니다. 그래서 합이 더는 1이 아닙니다.`),
       heatmapCaption: (q) => `이 단계의 모든 어텐션 가중치(행: 쿼리, 열: 키). “${q}” 행이 위 표에 나온 행입니다`,
       hint: "화살표 끝의 점을 끌거나, Tab 키로 그 점에 간 뒤 화살표 키로 움직이세요. 그 화살표가 그곳으로 가도록 토큰의 " +
         "임베딩이 가장 적게 바뀌고, 같은 토큰의 다른 화살표도 함께 움직입니다.",
