@@ -114,14 +114,14 @@
       tokenHeader: "トークン",
       dimHeader: (n) => `${n}次元目`,
       fieldLabel: (token, n) => `${token}、${n}次元目`,
-      matrixLabel: (name, row, col) => `${name}、${row}行${col}列`,
+      matrixLabel: (name, row, col) => `${name}、${row}行目、${col}列目`,
       fieldRange: (limit) => `−${limit}から${limit}までの数`,
       reset: "章の数値に戻す",
       inputNote: (limit) => `上の欄のどれかに、−${limit}から${limit}までの数が入っていません。` +
         "その欄については、エクスプローラーは最後の値を使い続けます。",
       regions: { steps: "スコアと重み", heatmap: "重み行列", embeddings: "埋め込み", matrices: "射影の重み行列" },
       projection: (formulas, q, result) => `射影：${formulas.join("、")}。「${q}」では${result}`,
-      scores: (formula, norm) => `1. スコア：${formula}。つまり、|<var>q</var>| = ${norm}に、各キーのクエリの向きの長さを掛けたもの`,
+      scores: (formula, norm) => `1. スコア：${formula}。つまり、|<var>q</var>| = ${norm}に、各キーをクエリの向きに測った長さを掛けたもの`,
       masked: (n) => `。ただし、後ろのトークン（j &gt; ${n}）では−∞`,
       weights: (formula) => `2. 重み：${formula}`,
       dropout: (rate, scale) => `。続いてドロップアウト：保持する重みは1/(1 − ${rate}) = ${scale}倍、ドロップする重みは0`,
@@ -140,8 +140,8 @@
       heatmapCaption: (q) => `この段階のすべてのアテンション重み（行：クエリ、列：キー）。「${q}」の行が、上の表に示した行です`,
       hint: "矢印の先の点をドラッグするか、Tabキーでその点に移ってから矢印キーで動かしてください。その矢印がそこへ動くように、" +
         "トークンの埋め込みが最小限だけ変わり、同じトークンのほかの矢印も一緒に動きます。",
-      scoresPanel: (q) => `「${q}」のクエリ（太い矢印）と各キー。キーのスコアは、|q|に、点線がクエリの直線と交わる点までの長さ` +
-        "（クエリの向きの長さ）を掛けたものです。",
+      scoresPanel: (q) => `「${q}」のクエリ（太い矢印）と各キー。キーのスコアは、|q|に、そのキーをクエリの向きに測った長さ` +
+        "（原点から、点線がクエリの直線と交わる点まで）を掛けたものです。",
       contextPanel: (q) => `バリューと、「${q}」のコンテキストベクトルz。各バリューに重みを掛けて、矢印を順につなげたものです` +
         "（重みの大きいバリューほど矢印が太くなります）。",
       viewLegend: "下に描く行列",
@@ -150,7 +150,8 @@
       noPlane: "重みがない場合（3.3）、クエリ・キー・バリューは3次元の埋め込みそのものです。平面で見るには、重みを選んでください。",
       kinds: { query: "クエリ", key: "キー", value: "バリュー" },
       handle: (kind, token, at) => `「${token}」の${kind}、${at}`,
-      lost: "消える方向",
+      lost: "失われる方向",
+      listSeparator: "、",
       moved: (kind, token, x) => `「${token}」の${kind}を動かしました。埋め込みは${x}になりました。`,
       announce: (setting, q, weights, context) =>
         `${setting}、クエリ「${q}」。重みは${weights.join("、")}。コンテキストベクトルは${context}。`,
@@ -171,9 +172,9 @@
         trainable: "3.4절의 행렬입니다. torch.manual_seed(123) 다음에 각각 torch.rand(3, 2)로 만듭니다.",
         causal: "3.5절이 출발점으로 삼는 가중치입니다. 3.5절은 SelfAttention_v2를 만드는데, 그 nn.Linear 층이 " +
           "torch.manual_seed(789) 다음에 자기 가중치를 새로 뽑으므로 3.4의 가중치와 다릅니다. 마스크나 드롭아웃만의 " +
-          "효과를 보려면 3.4의 가중치를 그대로 두고 그것만 켜고 끄세요.",
+          "효과를 보려면 3.4의 가중치를 그대로 둔 채 그 스위치만 켜고 끄세요.",
       },
-      swapped: (from, to) => ` 이 단계를 고르면서 가중치도 “${from}”에서 “${to}”로 바뀌었습니다. 단계마다 그 절의 가중치를 씁니다.`,
+      swapped: (from, to) => ` 이 단계를 고르면서 가중치도 바뀌었습니다(“${from}” → “${to}”). 단계마다 그 절의 가중치를 쓰기 때문입니다.`,
       switchLegend: "하나씩 바꾸기",
       switches: { scaled: "√d_k로 나누기", masked: "인과 마스크", dropout: "드롭아웃(훈련할 때)" },
       notes: {
@@ -190,7 +191,7 @@
       fieldLabel: (token, n) => `${token}, ${n}번째 차원`,
       matrixLabel: (name, row, col) => `${name}, ${row}행 ${col}열`,
       fieldRange: (limit) => `−${limit}에서 ${limit} 사이의 수`,
-      reset: "3장의 수로 되돌리기",
+      reset: "3장의 값으로 되돌리기",
       inputNote: (limit) => `위 칸 가운데 −${limit}에서 ${limit} 사이의 수가 들어 있지 않은 칸이 있습니다. ` +
         "탐색기는 그 칸에 마지막으로 올바르게 입력된 수를 계속 씁니다.",
       regions: { steps: "점수와 가중치", heatmap: "가중치 행렬", embeddings: "임베딩", matrices: "투영 가중치 행렬" },
@@ -212,18 +213,18 @@
         : `. 드롭아웃은 이 쿼리가 쓸 수 있는 가중치 ${d.seen}개 가운데 ${d.kept}개를 남겨 각각 ${d.scale}배로 키우고, ` +
           `나머지 ${d.zeroed}개를 0으로 만들었습니다. 그래서 합이 더는 1이 아닙니다.`),
       heatmapCaption: (q) => `이 단계의 모든 어텐션 가중치(행: 쿼리, 열: 키). “${q}” 행이 위 표에 나온 행입니다`,
-      hint: "화살표 끝의 점을 끌거나, Tab 키로 그 점에 간 뒤 화살표 키로 움직이세요. 그 화살표가 그곳으로 가도록 토큰의 " +
-        "임베딩이 가장 적게 바뀌고, 같은 토큰의 다른 화살표도 함께 움직입니다.",
+      hint: "화살표 끝의 점을 끌거나, Tab 키로 그 점에 초점을 옮긴 뒤 화살표 키로 움직이세요. 토큰의 임베딩은 그 화살표를 " +
+        "그곳으로 옮기는 데 필요한 만큼만 바뀌고, 같은 토큰의 다른 화살표도 함께 움직입니다.",
       scoresPanel: (q) => `“${q}”의 쿼리(굵은 화살표)와 모든 키. 키의 점수는 |q|에 그 키의 쿼리 방향 길이, 곧 점선이 ` +
         "쿼리의 직선과 만나는 점까지의 길이를 곱한 값입니다.",
-      contextPanel: (q) => `값 벡터들과 “${q}”의 문맥 벡터 z. 각 값 벡터에 가중치를 곱해 차례로 이어 붙인 것입니다` +
+      contextPanel: (q) => `값 벡터들과 “${q}”의 문맥 벡터 z. 각 값 벡터에 가중치를 곱해 차례로 이어 붙이면 z에 닿습니다` +
         "(가중치가 클수록 화살표가 굵습니다).",
       viewLegend: "아래에 그릴 행렬",
       spacePanel: (name) => "임베딩 6개(3차원)." + (name ? ` 점선은 ${name}가 0으로 보내는 방향입니다.` : ""),
       imagePanel: (name) => `같은 6개에 ${name}를 곱한 것. 수 3개가 2개가 됩니다.`,
       noPlane: "가중치가 없으면(3.3) 쿼리, 키, 값은 3차원 임베딩 그 자체입니다. 평면에서 보려면 가중치를 고르세요.",
       kinds: { query: "쿼리", key: "키", value: "값 벡터" },
-      handle: (kind, token, at) => `“${token}”의 ${kind}, ${at}`,
+      handle: (kind, token, at) => `“${token}”의 ${kind}, 위치 ${at}`,
       lost: "사라지는 방향",
       moved: (kind, token, x) => `“${token}”의 ${kind}를 옮겼습니다. 임베딩은 이제 ${x}입니다. `,
       announce: (setting, q, weights, context) =>
@@ -714,7 +715,8 @@
     const vec = (letter, k) => `<var>${letter}</var>${sup(`(${k})`)}`;
     const preset = PRESETS.find((p) => ["weights", ...SWITCHES].every((name) => p[name] === state[name]));
     const setting = preset ? T.presets[preset.id]
-      : [T.weightSets[state.weights], ...SWITCHES.filter((name) => state[name]).map((name) => T.switches[name])].join(", ");
+      : [T.weightSets[state.weights], ...SWITCHES.filter((name) => state[name]).map((name) => T.switches[name])]
+        .join(T.listSeparator || ", ");
 
     presetButtons.forEach((button, k) => button.setAttribute("aria-pressed", String(PRESETS[k] === preset)));
     document.getElementById(`explorer-weights-${WEIGHTS.indexOf(state.weights)}`).checked = true;
