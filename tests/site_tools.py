@@ -166,6 +166,23 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def loaded(tab, url: str, ready: str, what: str):
+    """``url`` freshly loaded in ``tab``, once the element ``ready`` selects is there (its script has set
+    it up); the test fails if a script on the page raised meanwhile, naming ``what`` raised."""
+    errors = []
+
+    def record(error):
+        errors.append(str(error))
+
+    tab.on("pageerror", record)
+    tab.goto(url, wait_until="load")
+    tab.wait_for_selector(ready)
+    yield tab
+    tab.remove_listener("pageerror", record)
+    assert not errors, f"{what} raised: {errors}"
+
+
 def output_titles() -> tuple[str, ...]:
     """The title of an output block, in each edition's words (engine/words.py)."""
     from engine.words import PAGE

@@ -7,13 +7,12 @@ works in float64 and PyTorch in float32; the page shows four decimals, so shown 
 within 1e-4, and the exact coordinates its pictures keep in data attributes within 1e-5.
 """
 
-import contextlib
 import itertools
 import math
 
 import pytest
 import torch
-from site_tools import sent_bytes
+from site_tools import loaded, sent_bytes
 
 from engine import explorer, runner
 from snippets import machine
@@ -178,28 +177,9 @@ def runs():
     return {name: runner.run(name) for name in names}
 
 
-@pytest.fixture(scope="module")
-def tab(browser):
-    """One browser tab for the module: a reload is much quicker than a new tab."""
-    tab = browser.new_page(viewport={"width": 1280, "height": 900})
-    yield tab
-    tab.close()
-
-
-@contextlib.contextmanager
 def explorer_at(tab, url):
     """The explorer at ``url``, freshly loaded; the test fails if its script raised meanwhile."""
-    errors = []
-
-    def record(error):
-        errors.append(str(error))
-
-    tab.on("pageerror", record)
-    tab.goto(url, wait_until="load")
-    tab.wait_for_selector("#explorer[data-ready]")
-    yield tab
-    tab.remove_listener("pageerror", record)
-    assert not errors, f"the explorer raised: {errors}"
+    return loaded(tab, url, "#explorer[data-ready]", "the explorer")
 
 
 @pytest.fixture

@@ -8,11 +8,10 @@ draws the first text of the batch (the batch holds copies of one sentence); it s
 blocks and four in its read-outs, computed in float64 against PyTorch's float32.
 """
 
-import contextlib
 
 import pytest
 import torch
-from site_tools import sent_bytes
+from site_tools import loaded, sent_bytes
 
 from engine import explorer, runner
 from snippets.sentence import tokens as TOKENS
@@ -163,27 +162,9 @@ def assert_matches_pytorch(page, module, x, part, query):
     return shown
 
 
-@pytest.fixture(scope="module")
-def tab(browser):
-    tab = browser.new_page(viewport={"width": 1280, "height": 900})
-    yield tab
-    tab.close()
-
-
-@contextlib.contextmanager
 def stage_at(tab, url):
     """The 3.6 stage at ``url``, freshly loaded; the test fails if a script raised meanwhile."""
-    errors = []
-
-    def record(error):
-        errors.append(str(error))
-
-    tab.on("pageerror", record)
-    tab.goto(url, wait_until="load")
-    tab.wait_for_selector("#heads-explorer[data-ready]")
-    yield tab
-    tab.remove_listener("pageerror", record)
-    assert not errors, f"the page raised: {errors}"
+    return loaded(tab, url, "#heads-explorer[data-ready]", "the page")
 
 
 @pytest.fixture
