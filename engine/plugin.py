@@ -103,8 +103,7 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         with open(config.config_file_path, encoding="utf-8") as file:
             self.configuration = file.read()
         try:
-            if self.runs.refresh():
-                self.directives.programs.clear()
+            self.runs.refresh()  # on_files then reads every page's program afresh from these runs
         except runner.WalkthroughError as error:
             raise PluginError(str(error)) from error
 
